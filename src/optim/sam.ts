@@ -1,4 +1,4 @@
-import { fromFlatValues } from "../autodiff/flat";
+import { fromFlatValues } from "../autodiff/ravel";
 import type { Params } from "../autodiff/params";
 import { check, checkOptions, checkFinite, OptlabError } from "../util/errors";
 import { checkBoolean, checkOptionsObject, checkPositive, type Optimizer, type OptimizerState } from "./Optimizer";
