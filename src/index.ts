@@ -20,7 +20,6 @@ export * as solvers from "./solvers";
 export * as linalg from "./linalg";
 export { collapse, hessian, ntk, stability, landscape } from "./analysis";
 export { objective, modelObjective, functionsObjective, type Objective, type Linearization, type Batch, type ModelObjectiveOptions, type ObjectiveFunctions } from "./objective";
-export { linearize, type TreeLinearization } from "./autodiff/linearize";
 export { initBackends, backendsInfo, disposeBackends, type InitOptions, type BackendsInfo } from "./backend/init";
 export * as testfunctions from "./testfunctions";
 export * as io from "./io";

@@ -15,7 +15,7 @@ const C = 3;
 function outputJacobian(model: typeof net, x: Tensor): { J: Float64Array; p: number; f: Float64Array } {
   const theta = flatten(model.params);
   const g = (t: Tensor) => model.apply(unflatten(t, model.params), x);
-  const J = jacobian(g, theta);
+  const J = jacobian(g)(theta);
   return { J: J.data as Float64Array, p: theta.size, f: g(theta).data as Float64Array };
 }
 

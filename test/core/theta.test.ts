@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import {
   Tensor, tensor, nn, data, hessian, stability, landscape, optim, ravel, linearize, hvp, grad, leaves, relu, sum, mul, pow,
-  objective, modelObjective, functionsObjective, NonFiniteError, OptlabError, Rng,
+  objective, modelObjective, functionsObjective, NonFiniteError, OptlabError, Rng, hessianOf, jacobian, matmul,
 } from "../../src/index";
 import { randnT, relErr } from "./fd";
 
@@ -77,6 +77,37 @@ describe("linearize: HVPs from one recorded gradient graph", () => {
     const fd = Float64Array.from(plus, (x, i) => (x - minus[i]) / (2 * h));
     const hv = obj.linearize().hvp.apply(v);
     assert.ok(relErr(hv, fd) <= 1e-6, `rel err ${relErr(hv, fd)}`);
+  });
+});
+
+describe("curried transforms over parameter trees: jacobian(f)(θ), hessianOf(f)(θ)", () => {
+  it("hessianOf(f)(tree) is the dense Hessian in ravel order: equals HVPs with unit vectors and is symmetric", () => {
+    const { model, f } = mlpSetup("tanh", "ce", 12);
+    const H = hessianOf(f)(model.params);
+    const obj = objective(f, model.params);
+    const p = obj.p;
+    assert.deepEqual([...H.shape], [p, p]);
+    const lin = obj.linearize();
+    for (const j of [0, 7, p - 1]) {
+      const e = new Float64Array(p);
+      e[j] = 1;
+      const col = lin.hvp.apply(e);
+      for (let i = 0; i < p; i++) assert.ok(Math.abs(H.data[i * p + j] - col[i]) <= 1e-12 * (1 + Math.abs(col[i])));
+    }
+    for (let i = 0; i < p; i += 5) for (let j = 0; j < i; j += 3) assert.ok(Math.abs(H.data[i * p + j] - H.data[j * p + i]) <= 1e-12);
+  });
+
+  it("jacobian(f)(tree) has one column per raveled parameter (closed form for a linear map)", () => {
+    // f(W, b) = x·W + b with x fixed: ∂f_j/∂W[k, j'] = x_k δ_{jj'}, ∂f_j/∂b_j' = δ_{jj'}.
+    const x = tensor([[2, -1, 3]]);
+    const tree = { W: tensor([[1, 2], [3, 4], [5, 6]]), b: tensor([0.5, -0.5]) };
+    const J = jacobian((p: typeof tree) => matmul(x, p.W).add(p.b).reshape([2]))(tree);
+    assert.deepEqual([...J.shape], [2, 8]);
+    const expected = [
+      [2, 0, -1, 0, 3, 0, 1, 0],
+      [0, 2, 0, -1, 0, 3, 0, 1],
+    ];
+    assert.deepEqual(Array.from(J.data), expected.flat());
   });
 });
 
