@@ -1,9 +1,14 @@
 import { symTridiagonalEig } from "../linalg/symTridiagonalEig";
 import { toRng, type Rng } from "../random/Rng";
 import { OptlabError, checkOptions } from "../util/errors";
+import { isLinearOperator, type LinearOperator } from "../linalg/LinearOperator";
 
 /** A symmetric linear operator on ℝᵖ given by its matrix–vector product. */
-export type SymmetricOperator = (v: Float64Array) => Float64Array | Promise<Float64Array>;
+/**
+ * A symmetric operator for Lanczos: a LinearOperator { n, apply } or a product function that may
+ * be async (so long runs can yield to the event loop between products).
+ */
+export type SymmetricOperator = LinearOperator | ((v: Float64Array) => Float64Array | Promise<Float64Array>);
 
 export interface LanczosOptions {
   /** Krylov steps m (≤ p); default min(p, 80). */
@@ -49,13 +54,15 @@ export async function lanczos(op: SymmetricOperator, p: number, opts: LanczosOpt
     q = Float64Array.from(opts.start);
   } else q = toRng(opts.seed, 0).normals(p);
   normalize(q, "start");
+  if (isLinearOperator(op) && op.n !== p) throw new OptlabError(`lanczos: op: operator has dimension ${op.n}, expected p = ${p}`);
+  const product = isLinearOperator(op) ? (v: Float64Array) => op.apply(v) : op;
   const Q: Float64Array[] = [q];
   const alpha: number[] = [];
   const beta: number[] = [];
   let matvecs = 0;
   let invariant = false;
   for (let j = 0; j < m; j++) {
-    const w = Float64Array.from(await op(Q[j]));
+    const w = Float64Array.from(await product(Q[j]));
     matvecs++;
     if (w.length !== p) throw new OptlabError(`lanczos: the operator returned length ${w.length}, expected ${p}`);
     const a = dot(w, Q[j]);
