@@ -2,7 +2,7 @@ import type { Dataset } from "../../data/Dataset";
 import type { Model } from "../../nn/Model";
 import type { Params } from "../../autodiff/params";
 import type { Objective } from "../../objective";
-import { lanczos } from "../../solvers/lanczos";
+import { lanczosRun } from "../../solvers/lanczos";
 import { toRng } from "../../random/Rng";
 import { OptlabError, checkOptions } from "../../util/errors";
 import { TARGET_OPTIONS, buildOperator, splitArgs, type CurvatureOperator, type TargetOptions } from "./operator";
@@ -120,12 +120,18 @@ export async function topEigenOf(op: CurvatureOperator, opts: TopEigenOptions): 
   const want = which === "both" ? 2 * k : k;
   const maxSteps = opts.maxSteps === undefined ? Math.min(p, Math.max(30 * k, 300)) : checkPositiveInt(opts.maxSteps, "maxSteps", "topEigen", p);
   if (maxSteps < want) throw new OptlabError(`topEigen: maxSteps: expected at least ${want} Krylov steps for ${want} eigenpairs, got ${maxSteps}`);
-  const memo = memoOperator(op);
   const startVec = opts.start ? Float64Array.from(opts.start) : toRng(seed).normals(p);
+  const tick = ticker();
+  // One Lanczos run, grown until every wanted Ritz pair converges: each product and each
+  // reorthogonalization is paid once.
+  const run = lanczosRun(async (v: Float64Array) => {
+    await tick();
+    return op.apply(v);
+  }, p, { start: startVec });
   let m = Math.min(maxSteps, Math.max(2 * want + 20, 40));
   for (;;) {
-    memo.rewind();
-    const res = await lanczos(memo.apply, p, { steps: m, start: startVec, vectors: false });
+    await run.extend(m);
+    const res = run.result(false);
     const sel = select(res.values.length, k, which);
     const scale = Math.max(Math.abs(res.values[0]), Math.abs(res.values[res.values.length - 1]), 1e-300);
     const ok = sel.map((j) => res.residuals[j] <= tol * scale);
@@ -133,8 +139,7 @@ export async function topEigenOf(op: CurvatureOperator, opts: TopEigenOptions): 
     if (done) {
       let vecs: number[][] | null = null;
       if (opts.vectors) {
-        memo.rewind();
-        const rv = await lanczos(memo.apply, p, { steps: m, start: startVec, vectors: true });
+        const rv = run.result(true);
         vecs = sel.map((j) => Array.from((rv.ritzVectors as Float64Array[])[j]));
       }
       const values = sel.map((j) => res.values[j]);
@@ -161,39 +166,6 @@ function select(m: number, k: number, which: Which): number[] {
   if (which === "largest") return top;
   if (which === "smallest") return bottom;
   return [...top, ...bottom];
-}
-
-/**
- * Wrap an operator so a rerun of a deterministic Lanczos from the same start vector replays
- * earlier products instead of recomputing them: growing the Krylov dimension costs only the new
- * HVPs. A replay is used only when the input vector is bitwise identical to the recorded one.
- */
-function memoOperator(op: CurvatureOperator) {
-  const inputs: Float64Array[] = [];
-  const outputs: Float64Array[] = [];
-  let call = 0;
-  const tick = ticker();
-  return {
-    rewind() {
-      call = 0;
-    },
-    async apply(v: Float64Array): Promise<Float64Array> {
-      const i = call++;
-      if (i < inputs.length) {
-        const u = inputs[i];
-        let same = true;
-        for (let t = 0; t < v.length; t++) if (u[t] !== v[t]) { same = false; break; }
-        if (same) return outputs[i];
-        inputs.length = i;
-        outputs.length = i;
-      }
-      await tick();
-      const w = op.apply(v);
-      inputs.push(Float64Array.from(v));
-      outputs.push(w);
-      return w;
-    },
-  };
 }
 
 /** PyHessian's power iteration with deflation (hessian.eigenvalues), with residuals recorded. */
