@@ -5,6 +5,7 @@ import { install, InstallError, specDir } from "./install";
 import { historyFile, InstallScope, ScopeError } from "./paths";
 import { analyze } from "./analyze";
 import { reproduceCommand, RUN_USAGE, runCommand, RunUsageError } from "./run";
+import { COURSE_USAGE, courseCommand, CourseUsageError, gradeCommand } from "../course/cli";
 
 const USAGE = `usage:
   optlab install [--user | --sys-prefix | --prefix P] [--name N] [--display-name D]
@@ -12,6 +13,7 @@ const USAGE = `usage:
   optlab kernel -f <connection-file>
   optlab analyze hessian|ntk|collapse --model M.npz --data D.npz [options] [--json]   (optlab analyze --help)
 ${RUN_USAGE}
+${COURSE_USAGE}
   optlab --version`;
 
 /** A command-line mistake; printed with the usage. */
@@ -76,6 +78,10 @@ export async function main(argv: string[]): Promise<number> {
         return await reproduceCommand(rest);
       case "analyze":
         return await analyze(rest);
+      case "course":
+        return await courseCommand(rest);
+      case "grade":
+        return await gradeCommand(rest);
       case "kernel": {
         const p = parse(rest);
         if (!p.connectionFile) throw new UsageError("optlab kernel needs -f <connection-file>");
@@ -93,7 +99,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command ${JSON.stringify(command)}`);
     }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof RunUsageError) {
+    if (e instanceof UsageError || e instanceof RunUsageError || e instanceof CourseUsageError) {
       console.error(`optlab: ${e.message}\n${USAGE}`);
       return 2;
     }
