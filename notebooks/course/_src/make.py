@@ -70,4 +70,4 @@ if __name__ == "__main__":
         outdir, args = args[1], args[2:]
     srcs = args or sorted(os.path.join(HERE, f) for f in os.listdir(HERE) if re.match(r"\d+-.*\.txt$", f))
     for s in srcs:
-        convert(s, outdir)
+        convert(s if os.path.exists(s) else os.path.join(HERE, s), outdir)
