@@ -1,0 +1,3 @@
+import { lessonSuite } from "./lessonSuite";
+
+lessonSuite("05-stochastic-gradients.ipynb");

@@ -1,0 +1,3 @@
+import { lessonSuite } from "./lessonSuite";
+
+lessonSuite("06-adaptive-methods.ipynb");
