@@ -1,0 +1,3 @@
+import { lessonSuite } from "./lessonSuite";
+
+lessonSuite("08-hessian-spectrum.ipynb");
