@@ -1,0 +1,3 @@
+import { lessonSuite } from "./lessonSuite";
+
+lessonSuite("09-edge-of-stability.ipynb");
