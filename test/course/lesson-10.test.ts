@@ -1,0 +1,3 @@
+import { lessonSuite } from "./lessonSuite";
+
+lessonSuite("10-ntk-lazy-training.ipynb");
