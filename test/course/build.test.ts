@@ -43,6 +43,8 @@ describe("optlab course build", function () {
     for (const ex of ["A", "B", "C"]) assert.match(text, new RegExp(`// TODO \\(exercise ${ex}\\): `));
     assert.match(text, /\/\/ TODO \(exercise B\): the step size above which GD diverges on f\(x\) = L x²\/2\nconst etaMax = NaN;/);
     assert.equal(student.metadata.optlab.version, "student");
+    assert.equal(student.cells.filter((c) => c.metadata.tags?.includes("solution")).length, 0);
+    assert.equal(student.cells.filter((c) => c.metadata.tags?.includes("student-todo")).length, 3);
   });
 
   it("the teacher version has everything, stubs dropped", () => {

@@ -7,6 +7,7 @@
  *   becomes `// TODO (exercise <id>): <what to do>` followed by the region's stub lines — lines
  *   written inside the region as `// STUB: <code>` — so the student's cell still type-checks and
  *   runs (a stub returns a placeholder such as `NaN` or `[]`). Every region needs a stub line.
+ *   The student's cell is tagged `student-todo` instead of `solution`.
  *   A markdown cell tagged `solution` (a worked answer) is dropped from the student version.
  * - A code cell tagged `self-check` is visible to students: it prints ✓/✗ and never throws, so
  *   the student version runs cleanly while the TODOs are open.
@@ -24,6 +25,8 @@ import { joinLines } from "../runner/notebook";
 export const SOLUTION_TAG = "solution";
 export const SELF_CHECK_TAG = "self-check";
 export const HIDDEN_CHECK_TAG = "hidden-check";
+/** The tag a solution cell carries in the student version (its TODO stub). */
+export const STUDENT_TODO_TAG = "student-todo";
 
 /** A course notebook that breaks the conventions; the message names the file and cell. */
 export class CourseError extends Error {

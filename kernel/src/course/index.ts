@@ -2,7 +2,7 @@
  * Course notebooks: the exercise cell conventions (conventions.ts), the student/teacher versions
  * (`optlab course build`) and autograding of submissions (`optlab grade`).
  */
-export { SOLUTION_TAG, SELF_CHECK_TAG, HIDDEN_CHECK_TAG, CourseError, hiddenChecks, lessonNumber } from "./conventions";
+export { SOLUTION_TAG, STUDENT_TODO_TAG, SELF_CHECK_TAG, HIDDEN_CHECK_TAG, CourseError, hiddenChecks, lessonNumber } from "./conventions";
 export type { HiddenCheck, Exercise } from "./conventions";
 export { studentVersion, teacherVersion, stubSource } from "./studentVersion";
 export { buildCourse } from "./build";

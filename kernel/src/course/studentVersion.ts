@@ -1,5 +1,5 @@
 import type { Cell, Notebook } from "../runner/notebook";
-import { CourseError, cellWhere, exerciseOf, hasTag, HIDDEN_CHECK_TAG, SOLUTION_TAG, sourceOf } from "./conventions";
+import { CourseError, cellWhere, exerciseOf, hasTag, HIDDEN_CHECK_TAG, SOLUTION_TAG, sourceOf, STUDENT_TODO_TAG } from "./conventions";
 
 const BEGIN = /^(\s*)\/\/\s*BEGIN SOLUTION\b:?\s*(.*)$/;
 const END = /^\s*\/\/\s*END SOLUTION\b/;
@@ -66,6 +66,7 @@ export function studentVersion(nb: Notebook, file: string): Notebook {
       if (c.cell_type !== "code") continue;
       const copy = blank(c);
       copy.source = stubSource(sourceOf(c), exerciseOf(file, nb, c), cellWhere(file, nb, c));
+      copy.metadata.tags = (copy.metadata.tags ?? []).map((t) => (t === SOLUTION_TAG ? STUDENT_TODO_TAG : t));
       cells.push(copy);
       continue;
     }
