@@ -9,7 +9,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { COURSE, Nb, optlab, parseCsv } from "./cli";
+import { COURSE, Nb, optlab, parseCsv, src } from "./cli";
 
 export function lessonSuite(file: string): void {
   describe(`course lesson ${file}`, function () {
@@ -33,6 +33,28 @@ export function lessonSuite(file: string): void {
       assert.deepEqual([...byTag("hidden-check")].sort(), [...solutions].sort());
       assert.deepEqual([...byTag("self-check")].sort(), [...solutions].sort());
       assert.equal(nb.metadata.optlab.lesson, lesson);
+    });
+
+    it("the student version holds no solution line and no hidden check; every TODO is marked", () => {
+      const source = JSON.parse(fs.readFileSync(path.join(COURSE, file), "utf8")) as Nb;
+      const student = JSON.parse(fs.readFileSync(path.join(tmp, "out", "student", file), "utf8")) as Nb;
+      const text = student.cells.map(src).join("\n");
+      const solutionLines = source.cells.filter((c) => c.metadata.tags?.includes("solution")).flatMap((c) => {
+        const out: string[] = [];
+        let inside = false;
+        for (const line of src(c).split("\n")) {
+          if (/\/\/\s*BEGIN SOLUTION/.test(line)) inside = true;
+          else if (/\/\/\s*END SOLUTION/.test(line)) inside = false;
+          else if (inside && !line.includes("// STUB:") && line.trim().length > 12) out.push(line.trim());
+        }
+        return out;
+      });
+      assert.ok(solutionLines.length > 0);
+      for (const line of solutionLines) assert.ok(!text.includes(line), `the student version leaks ${JSON.stringify(line)}`);
+      assert.equal(student.cells.filter((c) => c.metadata.tags?.includes("hidden-check")).length, 0);
+      const todos = new Set([...text.matchAll(/\/\/ TODO \(exercise ([^)]+)\)/g)].map((m) => m[1]));
+      const exercises = new Set(source.cells.filter((c) => c.metadata.tags?.includes("solution")).map((c) => String(c.metadata.optlab?.exercise)));
+      assert.deepEqual([...todos].sort(), [...exercises].sort());
     });
 
     it("the teacher version runs green and the student version without errors (optlab run --html)", () => {

@@ -116,6 +116,13 @@ export async function gradeCommand(args: string[]): Promise<number> {
   if (lessonArg === undefined) throw new CourseUsageError("optlab grade needs --lesson N");
   const lesson = Number(lessonArg);
   if (!Number.isInteger(lesson) || lesson < 1) throw new CourseUsageError(`--lesson: expected a positive integer, got ${JSON.stringify(lessonArg)}`);
+  // When a kernel dies during start-up, the launcher's pending kernel_info wait rejects later with
+  // nobody listening (client.ready); that must not end the grading of the remaining students.
+  const ignoreLateClientErrors = (e: unknown) => {
+    if ((e as Error)?.name !== "ClientError") throw e;
+    console.error(`optlab grade: ignored after a failed kernel start: ${(e as Error).message}`);
+  };
+  process.on("unhandledRejection", ignoreLateClientErrors);
   try {
     const r = await gradeSubmissions({
       submissions: positional[0], lesson, source: (flags["--source"] as string | undefined) ?? path.join("notebooks", "course"),
@@ -131,5 +138,7 @@ export async function gradeCommand(args: string[]): Promise<number> {
       return 1;
     }
     throw e;
+  } finally {
+    process.off("unhandledRejection", ignoreLateClientErrors);
   }
 }

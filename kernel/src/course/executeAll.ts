@@ -34,12 +34,16 @@ export async function executeAllowingErrors(nb: Notebook, opts: { cwd: string; t
     c.outputs = [];
     c.execution_count = null;
   }
-  let kernel: RunningKernel;
-  try {
-    kernel = await launchKernel({ kernelName: opts.kernelName, cwd: path.resolve(opts.cwd) });
-  } catch (e) {
-    if (!(e instanceof LaunchError || e instanceof KernelSpecError)) throw e;
-    return { cells, stopped: { kind: "kernel", message: `cannot start the kernel: ${e.message}` } };
+  let kernel: RunningKernel | undefined;
+  // One retry: a kernel that dies during start-up on a loaded machine (seen as exit code 1 with an
+  // empty log) should not cost a student their grade; a second failure is reported.
+  for (let attempt = 1; !kernel; attempt++) {
+    try {
+      kernel = await launchKernel({ kernelName: opts.kernelName, cwd: path.resolve(opts.cwd) });
+    } catch (e) {
+      if (!(e instanceof LaunchError || e instanceof KernelSpecError)) throw e;
+      if (e instanceof KernelSpecError || attempt >= 2) return { cells, stopped: { kind: "kernel", message: `cannot start the kernel: ${e.message}` } };
+    }
   }
   const widgets = new WidgetStateCollector();
   const off = kernel.client.on((ch, m) => {
