@@ -1,17 +1,10 @@
 import { checkOptions } from "../util/errors";
-import {
-  checkBoolean,
-  checkLearningRate,
-  checkNonNegative,
-  checkOptionsObject,
-  checkPositive,
-  checkUnitInterval,
-  leafwiseOptimizer,
-  lrRecord,
-  type LearningRate,
-  type Optimizer,
-  adamHyper,
-} from "./Optimizer";
+import { checkLearningRate, lrRecord, type LearningRate } from "./learningRate";
+import { checkBoolean, checkNonNegative, checkOptionsObject, checkPositive, checkUnitInterval } from "./validators";
+import { adamHyper } from "./adamHyper";
+import { defineOptimizer } from "./defineOptimizer";
+import { leafViews } from "./layout";
+import type { Optimizer } from "./Optimizer";
 
 /**
  * The projection of AdamP/SGDP (Heo et al., 2021, "AdamP: Slowing Down the Slowdown for Momentum
@@ -95,9 +88,12 @@ export function adamp(opts?: AdamPOptions): Optimizer {
   checkNonNegative(wdRatio, "wdRatio", where);
   checkBoolean(nesterov, "nesterov", where);
   const hyper = { lr: lrRecord(lr), beta1, beta2, eps, weightDecay, delta, wdRatio, nesterov };
-  return leafwiseOptimizer(where, hyper, lr, {
+  return defineOptimizer(where, hyper, lr, {
     slots: ["expAvg", "expAvgSq"],
-    update(theta, g, [m, v], { t, lr: eta, shape }) {
+    apply(thetaAll, gAll, slots, { t, lr: eta, blocks }) {
+      for (const block of blocks) {
+      const [theta, g, m, v] = leafViews(block, thetaAll, gAll, ...slots);
+      const shape = block.shape;
       const n = theta.length;
       const bc1 = 1 - Math.pow(beta1, t);
       const sqrtBc2 = Math.sqrt(1 - Math.pow(beta2, t));
@@ -112,6 +108,7 @@ export function adamp(opts?: AdamPOptions): Optimizer {
       const { wdFactor } = projectRadial(theta, g, p, shape, delta, wdRatio, eps);
       const shrink = 1 - eta * weightDecay * wdFactor;
       for (let j = 0; j < n; j++) theta[j] = theta[j] * shrink - eta * p[j];
+      }
     },
   });
 }
@@ -151,9 +148,12 @@ export function sgdp(opts: SgdPOptions): Optimizer {
   checkPositive(delta, "delta", where);
   checkNonNegative(wdRatio, "wdRatio", where);
   const hyper = { lr: lrRecord(lr), momentum, dampening, nesterov, weightDecay, eps, delta, wdRatio };
-  return leafwiseOptimizer(where, hyper, lr, {
+  return defineOptimizer(where, hyper, lr, {
     slots: ["momentumBuffer"],
-    update(theta, g, [b], { lr: eta, shape }) {
+    apply(thetaAll, gAll, slots, { lr: eta, blocks }) {
+      for (const block of blocks) {
+      const [theta, g, b] = leafViews(block, thetaAll, gAll, ...slots);
+      const shape = block.shape;
       const n = theta.length;
       const p = new Float64Array(n);
       for (let j = 0; j < n; j++) {
@@ -163,6 +163,7 @@ export function sgdp(opts: SgdPOptions): Optimizer {
       const { wdFactor } = projectRadial(theta, g, p, shape, delta, wdRatio, eps);
       const shrink = 1 - (eta * weightDecay * wdFactor) / (1 - momentum);
       for (let j = 0; j < n; j++) theta[j] = theta[j] * shrink - eta * p[j];
+      }
     },
   });
 }

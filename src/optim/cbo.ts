@@ -11,7 +11,8 @@ import type { BackendChoice } from "../backend/registry";
 import { noGrad } from "../autodiff/graph";
 import { toRng, type Rng } from "../random/Rng";
 import { check, checkOptions, OptlabError } from "../util/errors";
-import { checkBoolean, checkInteger, checkLearningRate, checkNonNegative, checkOptionsObject, checkPositive, lrRecord, type LearningRate } from "./Optimizer";
+import { checkBoolean, checkInteger, checkNonNegative, checkOptionsObject, checkPositive } from "./validators";
+import { checkLearningRate, lrRecord, type LearningRate } from "./learningRate";
 import { closureOptimizer, type ClosureOptimizer } from "./closure";
 
 /** The consensus point and its weights. */

@@ -4,8 +4,11 @@ import { fromFlatValues } from "../autodiff/flat";
 import { leaves, type Params } from "../autodiff/params";
 import { noGrad } from "../autodiff/graph";
 import { OptlabError, check, checkFinite } from "../util/errors";
-import { lrAt, type LearningRate, type OptimizerState } from "./Optimizer";
-import { FlatSlots, checkStateHeader, flatBlocks, readFlat, writeFlat, type FlatBlock } from "./flatState";
+import { lrAt, type LearningRate } from "./learningRate";
+import type { OptimizerState } from "./state";
+import { FlatSlots } from "./flatSlots";
+import { checkStateHeader } from "./state";
+import { flatBlocks, readFlat, writeFlat, type FlatBlock } from "./layout";
 
 /**
  * The loss as a function of the flat parameter vector θ ∈ ℝᵖ (float64), for optimizers that must

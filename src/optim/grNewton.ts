@@ -1,8 +1,9 @@
 import { Tensor } from "../tensor/Tensor";
 import { check, checkOptions, OptlabError } from "../util/errors";
-import { checkLearningRate, checkOptionsObject, checkPositive, lrRecord, type LearningRate } from "./Optimizer";
+import { checkLearningRate, lrRecord, type LearningRate } from "./learningRate";
+import { checkOptionsObject, checkPositive } from "./validators";
 import { closureOptimizer, type ClosureOptimizer, type LossClosure } from "./closure";
-import { norm2 } from "./flatState";
+import { norm2 } from "../solvers/vector";
 
 /** Solve the dense n×n system A x = b (row-major; Gaussian elimination with partial pivoting). */
 export function solveDense(a: ArrayLike<number>, b: ArrayLike<number>, n: number): Float64Array {

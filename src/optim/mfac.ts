@@ -1,17 +1,9 @@
 import { check, checkOptions, OptlabError } from "../util/errors";
-import {
-  checkInteger,
-  checkLearningRate,
-  checkNonNegative,
-  checkOptionsObject,
-  checkPositive,
-  checkUnitInterval,
-  lrRecord,
-  type LearningRate,
-  type Optimizer,
-} from "./Optimizer";
-import { flatOptimizer } from "./flatOptimizer";
-import { dot } from "./flatState";
+import { dot } from "../solvers/vector";
+import { checkLearningRate, lrRecord, type LearningRate } from "./learningRate";
+import { checkInteger, checkNonNegative, checkOptionsObject, checkPositive, checkUnitInterval } from "./validators";
+import { defineOptimizer } from "./defineOptimizer";
+import type { Optimizer } from "./Optimizer";
 
 /** Cholesky factor (lower, row-major) of an n×n SPD matrix; throws if not positive definite. */
 function cholesky(a: Float64Array, n: number): Float64Array {
@@ -213,19 +205,22 @@ export function mfacSgd(opts: MfacSgdOptions): Optimizer {
   checkPositive(damping, "damping", where);
   checkUnitInterval(momentum, "momentum", where);
   checkNonNegative(weightDecay, "weightDecay", where);
-  return flatOptimizer(where, { lr: lrRecord(lr), windowSize, damping, momentum, weightDecay }, lr, {
-    update(theta, g, slots, { lr: eta }) {
+  const sizes: Record<string, (p: number) => number> = {
+    windowGrads: (p) => windowSize * p,
+    windowGram: () => windowSize * windowSize,
+    windowMeta: () => 2,
+    momentumBuffer: (p) => p,
+  };
+  return defineOptimizer(where, { lr: lrRecord(lr), windowSize, damping, momentum, weightDecay }, lr, {
+    slots: ["windowGrads", "windowGram", "windowMeta", "momentumBuffer"],
+    initSlot: (slot, p) => new Float64Array(sizes[slot](p)),
+    apply(theta, g, [grads, gram, meta, b], { lr: eta }) {
       const d = theta.length;
-      const window = new MfacWindow(d, windowSize, damping, {
-        grads: slots.get("windowGrads", windowSize * d),
-        gram: slots.get("windowGram", windowSize * windowSize),
-        meta: slots.get("windowMeta", 2),
-      });
+      const window = new MfacWindow(d, windowSize, damping, { grads, gram, meta });
       const gw = new Float64Array(d);
       for (let j = 0; j < d; j++) gw[j] = g[j] + weightDecay * theta[j];
       window.add(gw);
       const dir = window.ihvp(gw);
-      const b = slots.get("momentumBuffer", d);
       for (let j = 0; j < d; j++) {
         b[j] = momentum * b[j] + dir[j];
         theta[j] -= eta * b[j];

@@ -1,9 +1,11 @@
 import { fromFlatValues } from "../autodiff/flat";
 import type { Params } from "../autodiff/params";
 import { check, checkOptions, checkFinite, OptlabError } from "../util/errors";
-import { checkBoolean, checkOptionsObject, checkPositive, type Optimizer, type OptimizerState } from "./Optimizer";
+import { checkBoolean, checkOptionsObject, checkPositive } from "./validators";
+import type { Optimizer } from "./Optimizer";
+import type { OptimizerState } from "./state";
 import { countingClosure, type ClosureOptimizer, type ClosureStepInfo, type LossClosure } from "./closure";
-import { readFlat } from "./flatState";
+import { readFlat } from "./layout";
 
 export interface SamOptions {
   /** The optimizer that takes the step with the sharpness-aware gradient (required), e.g. sgd({ lr: 0.1 }). */

@@ -1,6 +1,7 @@
 import { check, checkOptions } from "../util/errors";
 import { toRng, type Rng } from "../random/Rng";
-import { checkInteger, checkLearningRate, checkOptionsObject, checkPositive, checkUnitInterval, lrRecord, type LearningRate } from "./Optimizer";
+import { checkInteger, checkOptionsObject, checkPositive, checkUnitInterval } from "./validators";
+import { checkLearningRate, lrRecord, type LearningRate } from "./learningRate";
 import { closureOptimizer, type ClosureOptimizer } from "./closure";
 
 /**

@@ -1,0 +1,52 @@
+import { flatValues } from "../autodiff/flat";
+import { leaves, leafPaths, type Params } from "../autodiff/params";
+
+/** A parameter leaf's place in the flat vector θ ∈ ℝᵖ (leaves raveled in flat order). */
+export interface FlatBlock {
+  readonly path: string;
+  readonly offset: number;
+  readonly size: number;
+  readonly shape: readonly number[];
+}
+
+/** The blocks of a parameter tree, in flat order. */
+export function flatBlocks(params: Params): FlatBlock[] {
+  const ls = leaves(params);
+  const paths = leafPaths(params);
+  let off = 0;
+  return ls.map((t, i) => {
+    const b = { path: paths[i], offset: off, size: t.size, shape: [...t.shape] };
+    off += t.size;
+    return b;
+  });
+}
+
+/** The layout of a bare flat vector of length p: one block of shape [p] with an empty path. */
+export function wholeVector(p: number): FlatBlock[] {
+  return [{ path: "", offset: 0, size: p, shape: [p] }];
+}
+
+/** Total number of elements laid out by `blocks`. */
+export function layoutSize(blocks: readonly FlatBlock[]): number {
+  return blocks.reduce((s, b) => s + b.size, 0);
+}
+
+/** Write a flat float64 vector back into the leaves' typed arrays IN PLACE (rounded to f32 leaves). */
+export function writeFlat(params: Params, theta: ArrayLike<number>): void {
+  let off = 0;
+  for (const t of leaves(params)) {
+    const d = t.data;
+    for (let i = 0; i < d.length; i++) d[i] = theta[off + i];
+    off += d.length;
+  }
+}
+
+/** Views (no copies) of the part of each flat array that belongs to leaf `block`. */
+export function leafViews(block: FlatBlock, ...arrays: Float64Array[]): Float64Array[] {
+  return arrays.map((a) => a.subarray(block.offset, block.offset + block.size));
+}
+
+/** θ of a parameter tree: a float64 copy of its leaves in flat order (autodiff's `flatValues`). */
+export function readFlat(params: Params): Float64Array {
+  return flatValues(params, "f64") as Float64Array;
+}

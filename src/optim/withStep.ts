@@ -1,0 +1,109 @@
+import { flatValues } from "../autodiff/flat";
+import type { Params } from "../autodiff/params";
+import { OptlabError } from "../util/errors";
+import { flatBlocks, writeFlat, type FlatBlock } from "./layout";
+import { matchLeaves } from "./matchLeaves";
+import type { Optimizer, PureOptimizer, UpdateResult } from "./Optimizer";
+import { checkSlots, cloneState, emptyState, type OptimizerState } from "./state";
+
+/**
+ * The in-place sugar over a pure optimizer: it holds one state and `step(params, grads)` is
+ *
+ *     ({ theta, state } = core.update(flat(grads), state, flat(params)));  write theta into params
+ *
+ * so stepping and calling `update` give bit-identical trajectories on float64 leaves. The first
+ * step makes the state with `init` for the params' layout; a later step on params of another
+ * layout keeps the state only when every buffer keeps its size (else a named error).
+ */
+export class Stepper implements Optimizer {
+  protected current: OptimizerState;
+
+  constructor(protected readonly core: PureOptimizer) {
+    this.current = emptyState(core.name, core.slotNames, core.hyper);
+  }
+
+  get name(): string {
+    return this.core.name;
+  }
+
+  get hyper(): Record<string, unknown> {
+    return this.core.hyper;
+  }
+
+  get slotNames(): readonly string[] {
+    return this.core.slotNames;
+  }
+
+  init(theta: Float64Array, blocks?: readonly FlatBlock[]): OptimizerState {
+    return this.core.init(theta, blocks);
+  }
+
+  update(grads: Float64Array, state: OptimizerState, theta: Float64Array): UpdateResult {
+    return this.core.update(grads, state, theta);
+  }
+
+  get stepCount(): number {
+    return this.current.stepCount;
+  }
+
+  lastLr(): number {
+    return this.current.lastLr;
+  }
+
+  step(params: Params, grads: Params): void {
+    const where = `${this.name}.step`;
+    matchLeaves(params, grads, where);
+    const theta = flatValues(params) as Float64Array;
+    const state = this.stateFor(theta, flatBlocks(params), where);
+    const r = this.core.update(flatValues(grads) as Float64Array, state, theta);
+    writeFlat(params, r.theta);
+    this.current = r.state;
+  }
+
+  /** The held state, made or re-laid out for params of layout `blocks` (not stored until the step succeeds). */
+  private stateFor(theta: Float64Array, blocks: FlatBlock[], where: string): OptimizerState {
+    const s = this.current;
+    if (!s.blocks) return { ...this.core.init(theta, blocks), stepCount: s.stepCount, lastLr: s.lastLr };
+    if (sameLayout(s.blocks, blocks)) return s;
+    const fresh = this.core.init(theta, blocks);
+    for (const name of this.core.slotNames) {
+      const have = s.slots[name][0].length;
+      const want = fresh.slots[name][0].length;
+      if (have !== want) {
+        throw new OptlabError(`${where}: params: ${layoutChange(s.blocks, blocks)}: the optimizer's "${name}" buffer has ${have} elements, expected ${want} for these params (call reset() to start over with new params)`);
+      }
+    }
+    return { ...s, blocks }; // every buffer fits (e.g. a scalar accumulator): carry on
+  }
+
+  state(): OptimizerState {
+    return cloneState(this.current);
+  }
+
+  load(state: OptimizerState): void {
+    checkSlots(state, this.name, this.core.slotNames, `${this.name}.load`);
+    this.current = cloneState(state);
+  }
+
+  reset(): void {
+    this.current = emptyState(this.core.name, this.core.slotNames, this.core.hyper);
+  }
+}
+
+/** In-place sugar over a pure optimizer (see `Stepper`). */
+export function withStep(core: PureOptimizer): Optimizer {
+  return new Stepper(core);
+}
+
+function sameLayout(a: readonly FlatBlock[], b: readonly FlatBlock[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.size === b[i].size && x.shape.length === b[i].shape.length && x.shape.every((d, k) => d === b[i].shape[k]));
+}
+
+/** Which leaf changed, in words. */
+function layoutChange(old: readonly FlatBlock[], now: readonly FlatBlock[]): string {
+  const n = Math.min(old.length, now.length);
+  for (let i = 0; i < n; i++) {
+    if (old[i].size !== now[i].size) return `leaf ${i} (${now[i].path}) has ${now[i].size} elements but the optimizer's state for it has ${old[i].size}`;
+  }
+  return `params has ${now.length} leaves but the optimizer's state holds ${old.length}`;
+}
