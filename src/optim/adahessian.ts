@@ -3,7 +3,7 @@ import { toRng, type Rng } from "../random/Rng";
 import { adamHyper } from "./adamHyper";
 import { checkInteger, checkOptionsObject, checkPositive, checkBoolean } from "./validators";
 import { lrRecord, type LearningRate } from "./learningRate";
-import { closureOptimizer, type ClosureOptimizer } from "./closure";
+import { closureOptimizer, type ClosureOptimizer } from "./closureOptimizer";
 import { hutchinsonDiagonal } from "./hutchinson";
 import type { FlatBlock } from "./layout";
 

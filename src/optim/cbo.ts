@@ -13,7 +13,7 @@ import { toRng, type Rng } from "../random/Rng";
 import { check, checkOptions, OptlabError } from "../util/errors";
 import { checkBoolean, checkInteger, checkNonNegative, checkOptionsObject, checkPositive } from "./validators";
 import { checkLearningRate, lrRecord, type LearningRate } from "./learningRate";
-import { closureOptimizer, type ClosureOptimizer } from "./closure";
+import { closureOptimizer, type ClosureOptimizer } from "./closureOptimizer";
 
 /** The consensus point and its weights. */
 export interface Consensus {

@@ -3,12 +3,8 @@ import { hvp as autodiffHvp, valueAndGrad } from "../autodiff/transforms";
 import { fromFlatValues } from "../autodiff/flat";
 import { leaves, type Params } from "../autodiff/params";
 import { noGrad } from "../autodiff/graph";
-import { OptlabError, check, checkFinite } from "../util/errors";
-import { lrAt, type LearningRate } from "./learningRate";
-import type { OptimizerState } from "./state";
-import { FlatSlots } from "./flatSlots";
-import { checkStateHeader } from "./state";
-import { flatBlocks, readFlat, writeFlat, type FlatBlock } from "./layout";
+import { OptlabError, check } from "../util/errors";
+import { readFlat } from "./layout";
 
 /**
  * The loss as a function of the flat parameter vector θ ∈ ℝᵖ (float64), for optimizers that must
@@ -92,39 +88,6 @@ export function flatClosure(fns: FlatFunctions): LossClosure {
   return closure;
 }
 
-/** What one closure step reports. */
-export interface ClosureStepInfo {
-  /** Loss at the parameters the step started from (NaN if the method never evaluated it there). */
-  loss: number;
-  /** Closure calls made by this step. */
-  values: number;
-  gradients: number;
-  hvps: number;
-}
-
-/**
- * Optimizers that need the loss, not only a gradient: `step(params, closure)` updates the leaves
- * of `params` IN PLACE (float64 arithmetic, written back rounded to f32 leaves) using a closure of
- * the loss over the flat parameter vector. Same bookkeeping as `Optimizer` (stepCount, lastLr,
- * state/load/reset). `usesClosure` tells a driver (`optim.minimize`) which contract applies.
- *
- * Driving one by hand:
- *
- *     const closure = optim.lossClosure((p) => loss(model.apply(p, x), y), model.params);
- *     for (let k = 0; k < 100; k++) opt.step(model.params, closure);
- */
-export interface ClosureOptimizer {
-  readonly name: string;
-  readonly hyper: Record<string, unknown>;
-  readonly usesClosure: true;
-  step(params: Params, closure: LossClosure): ClosureStepInfo;
-  readonly stepCount: number;
-  lastLr(): number;
-  state(): OptimizerState;
-  load(state: OptimizerState): void;
-  reset(): void;
-}
-
 /** A closure that counts its calls. */
 export interface CountingClosure extends LossClosure {
   values: number;
@@ -155,94 +118,4 @@ export function countingClosure(c: LossClosure): CountingClosure {
     };
   }
   return counted;
-}
-
-/** What a closure rule sees. */
-export interface ClosureContext {
-  readonly t: number;
-  readonly lr: number;
-  readonly blocks: readonly FlatBlock[];
-}
-
-/** A closure-based rule: update θ (flat float64, in place); return the loss at the starting θ (or NaN). */
-export interface ClosureRule {
-  /** Whether the rule calls closure.hvp (checked before the first step). */
-  readonly needsHvp?: boolean;
-  update(theta: Float64Array, closure: LossClosure, slots: FlatSlots, ctx: ClosureContext): number;
-  /** Extra reset work (e.g. particles kept outside the slots). */
-  reset?(): void;
-}
-
-/** Build a ClosureOptimizer from a rule (flat θ, named float64 buffers, lr schedule, state/load/reset). */
-export function closureOptimizer(name: string, hyper: Record<string, unknown>, lr: LearningRate, rule: ClosureRule): ClosureOptimizer {
-  return new ClosureOptimizerImpl(name, Object.freeze({ ...hyper }), lr, rule);
-}
-
-class ClosureOptimizerImpl implements ClosureOptimizer {
-  readonly usesClosure = true as const;
-  private t = 0;
-  private last = NaN;
-  private readonly slots = new FlatSlots();
-
-  constructor(
-    readonly name: string,
-    readonly hyper: Record<string, unknown>,
-    private readonly lr: LearningRate,
-    private readonly rule: ClosureRule,
-  ) {}
-
-  get stepCount(): number {
-    return this.t;
-  }
-
-  lastLr(): number {
-    return this.last;
-  }
-
-  step(params: Params, closure: LossClosure): ClosureStepInfo {
-    const where = `${this.name}.step`;
-    check(
-      closure !== null && typeof closure === "object" && typeof closure.value === "function" && typeof closure.valueAndGrad === "function",
-      `${where}: closure`,
-      "expected a LossClosure (optim.lossClosure(f, params) or optim.flatClosure({...}))",
-    );
-    const theta = readFlat(params);
-    if (closure.p !== theta.length) throw new OptlabError(`${where}: closure: it has p = ${closure.p} but params has ${theta.length} elements`);
-    if (this.rule.needsHvp && typeof closure.hvp !== "function") {
-      throw new OptlabError(`${where}: closure: ${this.name} needs Hessian–vector products; the closure has no hvp (use optim.lossClosure, or give flatClosure an hvp or hessian)`);
-    }
-    checkFinite(theta, `${where}: params`);
-    const lr = lrAt(this.lr, this.t, this.name);
-    const counted = countingClosure(closure);
-    const t = this.t + 1;
-    const loss = this.rule.update(theta, counted, this.slots, { t, lr, blocks: flatBlocks(params) });
-    writeFlat(params, theta);
-    this.t = t;
-    this.last = lr;
-    return { loss, values: counted.values, gradients: counted.gradients, hvps: counted.hvps };
-  }
-
-  state(): OptimizerState {
-    return { name: this.name, stepCount: this.t, lastLr: this.last, slots: this.slots.snapshot(), hyper: { ...this.hyper } };
-  }
-
-  load(state: OptimizerState): void {
-    const where = `${this.name}.load`;
-    checkStateHeader(state, this.name, where);
-    this.slots.restore(state.slots, where);
-    this.t = state.stepCount;
-    this.last = state.lastLr;
-  }
-
-  reset(): void {
-    this.t = 0;
-    this.last = NaN;
-    this.slots.clear();
-    this.rule.reset?.();
-  }
-}
-
-/** Whether `opt` follows the closure contract. */
-export function isClosureOptimizer(opt: unknown): opt is ClosureOptimizer {
-  return opt !== null && typeof opt === "object" && (opt as { usesClosure?: unknown }).usesClosure === true;
 }

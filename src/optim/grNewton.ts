@@ -2,7 +2,8 @@ import { Tensor } from "../tensor/Tensor";
 import { check, checkOptions, OptlabError } from "../util/errors";
 import { checkLearningRate, lrRecord, type LearningRate } from "./learningRate";
 import { checkOptionsObject, checkPositive } from "./validators";
-import { closureOptimizer, type ClosureOptimizer, type LossClosure } from "./closure";
+import type { LossClosure } from "./closure";
+import { closureOptimizer, type ClosureOptimizer } from "./closureOptimizer";
 import { norm2 } from "../solvers/vector";
 
 /** Solve the dense n×n system A x = b (row-major; Gaussian elimination with partial pivoting). */

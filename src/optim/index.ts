@@ -31,18 +31,18 @@ export {
 
 // ---- optimizer zoo (issue 7) ------------------------------------------------------------------
 export { flatBlocks, leafViews, type FlatBlock } from "./layout";
+export { lossClosure, flatClosure, type LossClosure, type FlatFunctions } from "./closure";
 export {
-  lossClosure,
-  flatClosure,
   closureOptimizer,
+  pureClosureOptimizer,
   isClosureOptimizer,
-  type LossClosure,
-  type FlatFunctions,
+  type PureClosureOptimizer,
   type ClosureOptimizer,
+  type ClosureUpdateResult,
   type ClosureStepInfo,
   type ClosureRule,
   type ClosureContext,
-} from "./closure";
+} from "./closureOptimizer";
 export { minimize, type MinimizeOptions, type MinimizeResult } from "./minimize";
 export { lion, lionKappa, type LionOptions, type LionKappaOptions, type KappaGradient } from "./lion";
 export { newtonSchulz, newtonSchulzArray, MUON_COEFFICIENTS, type NewtonSchulzOptions } from "./newtonSchulz";

@@ -1,7 +1,8 @@
 import { check, checkOptions, OptlabError } from "../util/errors";
 import { checkInteger, checkOptionsObject, checkPositive } from "./validators";
 import { checkLearningRate, lrRecord, type LearningRate } from "./learningRate";
-import { closureOptimizer, type ClosureOptimizer, type LossClosure } from "./closure";
+import type { LossClosure } from "./closure";
+import { closureOptimizer, type ClosureOptimizer } from "./closureOptimizer";
 import { dot } from "../solvers/vector";
 
 /** Result of a line search along d from θ: step α, and f and ∇f at θ + αd. */

@@ -3,7 +3,8 @@ import type { Params } from "../autodiff/params";
 import { check, checkOptions } from "../util/errors";
 import { checkInteger, checkOptionsObject } from "./validators";
 import type { Optimizer } from "./Optimizer";
-import { isClosureOptimizer, type ClosureOptimizer, type LossClosure } from "./closure";
+import type { LossClosure } from "./closure";
+import { isClosureOptimizer, type ClosureOptimizer } from "./closureOptimizer";
 import { readFlat } from "./layout";
 
 export interface MinimizeOptions {
