@@ -91,23 +91,22 @@ export function adamp(opts?: AdamPOptions): Optimizer {
   return defineOptimizer(where, hyper, lr, {
     slots: ["expAvg", "expAvgSq"],
     apply(thetaAll, gAll, slots, { t, lr: eta, blocks }) {
-      for (const block of blocks) {
-      const [theta, g, m, v] = leafViews(block, thetaAll, gAll, ...slots);
-      const shape = block.shape;
-      const n = theta.length;
       const bc1 = 1 - Math.pow(beta1, t);
       const sqrtBc2 = Math.sqrt(1 - Math.pow(beta2, t));
-      const p = new Float64Array(n);
-      for (let j = 0; j < n; j++) {
-        m[j] = beta1 * m[j] + (1 - beta1) * g[j];
-        v[j] = beta2 * v[j] + (1 - beta2) * g[j] * g[j];
-        const denom = Math.sqrt(v[j]) / sqrtBc2 + eps;
-        const num = nesterov ? beta1 * m[j] + (1 - beta1) * g[j] : m[j];
-        p[j] = num / bc1 / denom;
-      }
-      const { wdFactor } = projectRadial(theta, g, p, shape, delta, wdRatio, eps);
-      const shrink = 1 - eta * weightDecay * wdFactor;
-      for (let j = 0; j < n; j++) theta[j] = theta[j] * shrink - eta * p[j];
+      for (const block of blocks) {
+        const [theta, g, m, v] = leafViews(block, thetaAll, gAll, ...slots);
+        const n = theta.length;
+        const p = new Float64Array(n);
+        for (let j = 0; j < n; j++) {
+          m[j] = beta1 * m[j] + (1 - beta1) * g[j];
+          v[j] = beta2 * v[j] + (1 - beta2) * g[j] * g[j];
+          const denom = Math.sqrt(v[j]) / sqrtBc2 + eps;
+          const num = nesterov ? beta1 * m[j] + (1 - beta1) * g[j] : m[j];
+          p[j] = num / bc1 / denom;
+        }
+        const { wdFactor } = projectRadial(theta, g, p, block.shape, delta, wdRatio, eps);
+        const shrink = 1 - eta * weightDecay * wdFactor;
+        for (let j = 0; j < n; j++) theta[j] = theta[j] * shrink - eta * p[j];
       }
     },
   });
@@ -152,17 +151,16 @@ export function sgdp(opts: SgdPOptions): Optimizer {
     slots: ["momentumBuffer"],
     apply(thetaAll, gAll, slots, { lr: eta, blocks }) {
       for (const block of blocks) {
-      const [theta, g, b] = leafViews(block, thetaAll, gAll, ...slots);
-      const shape = block.shape;
-      const n = theta.length;
-      const p = new Float64Array(n);
-      for (let j = 0; j < n; j++) {
-        b[j] = momentum * b[j] + (1 - dampening) * g[j];
-        p[j] = nesterov ? g[j] + momentum * b[j] : b[j];
-      }
-      const { wdFactor } = projectRadial(theta, g, p, shape, delta, wdRatio, eps);
-      const shrink = 1 - (eta * weightDecay * wdFactor) / (1 - momentum);
-      for (let j = 0; j < n; j++) theta[j] = theta[j] * shrink - eta * p[j];
+        const [theta, g, b] = leafViews(block, thetaAll, gAll, ...slots);
+        const n = theta.length;
+        const p = new Float64Array(n);
+        for (let j = 0; j < n; j++) {
+          b[j] = momentum * b[j] + (1 - dampening) * g[j];
+          p[j] = nesterov ? g[j] + momentum * b[j] : b[j];
+        }
+        const { wdFactor } = projectRadial(theta, g, p, block.shape, delta, wdRatio, eps);
+        const shrink = 1 - (eta * weightDecay * wdFactor) / (1 - momentum);
+        for (let j = 0; j < n; j++) theta[j] = theta[j] * shrink - eta * p[j];
       }
     },
   });

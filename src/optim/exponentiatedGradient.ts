@@ -32,15 +32,14 @@ export function exponentiatedGradient(opts: ExponentiatedGradientOptions): Optim
     slots: [],
     apply(thetaAll, gAll, _slots, { lr: eta, blocks }) {
       for (const block of blocks) {
-      const [theta, g] = leafViews(block, thetaAll, gAll);
-      const path = block.path;
-      let s = 0;
-      for (let j = 0; j < theta.length; j++) {
-        if (!(theta[j] > 0)) throw new OptlabError(`${where}: params: leaf ${path} has a non-positive value ${theta[j]} at index ${j}; exponentiated gradient needs positive weights`);
-        theta[j] *= Math.exp(-eta * g[j]);
-        s += theta[j];
-      }
-      if (simplex) for (let j = 0; j < theta.length; j++) theta[j] /= s;
+        const [theta, g] = leafViews(block, thetaAll, gAll);
+        let s = 0;
+        for (let j = 0; j < theta.length; j++) {
+          if (!(theta[j] > 0)) throw new OptlabError(`${where}: params: leaf ${block.path} has a non-positive value ${theta[j]} at index ${j}; exponentiated gradient needs positive weights`);
+          theta[j] *= Math.exp(-eta * g[j]);
+          s += theta[j];
+        }
+        if (simplex) for (let j = 0; j < theta.length; j++) theta[j] /= s;
       }
     },
   });

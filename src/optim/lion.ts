@@ -50,20 +50,20 @@ function lionFamily(where: string, o: LionOptions, kappa: KappaGradient | null):
 
   /** One leaf (κ acts on a leaf's interpolated momentum as a whole). */
   function lionLeaf(theta: Float64Array, g: Float64Array, m: Float64Array, eta: number, path: string): void {
-      const n = theta.length;
-      const c = new Float64Array(n);
-      for (let j = 0; j < n; j++) c[j] = beta1 * m[j] + (1 - beta1) * g[j];
-      let dir: ArrayLike<number> = c;
-      if (kappa) {
-        dir = kappa(c);
-        if (!dir || dir.length !== n) throw new OptlabError(`${where}: kappaGrad: expected ${n} values for leaf ${path}, got ${dir ? dir.length : String(dir)}`);
-      }
-      for (let j = 0; j < n; j++) {
-        const d = kappa ? dir[j] : Math.sign(c[j]);
-        if (kappa && !Number.isFinite(d)) throw new OptlabError(`${where}: kappaGrad: returned non-finite ${d} at index ${j} of leaf ${path}`);
-        theta[j] = theta[j] * (1 - eta * wd) - eta * d;
-        m[j] = beta2 * m[j] + (1 - beta2) * g[j];
-      }
+    const n = theta.length;
+    const c = new Float64Array(n);
+    for (let j = 0; j < n; j++) c[j] = beta1 * m[j] + (1 - beta1) * g[j];
+    let dir: ArrayLike<number> = c;
+    if (kappa) {
+      dir = kappa(c);
+      if (!dir || dir.length !== n) throw new OptlabError(`${where}: kappaGrad: expected ${n} values for leaf ${path}, got ${dir ? dir.length : String(dir)}`);
+    }
+    for (let j = 0; j < n; j++) {
+      const d = kappa ? dir[j] : Math.sign(c[j]);
+      if (kappa && !Number.isFinite(d)) throw new OptlabError(`${where}: kappaGrad: returned non-finite ${d} at index ${j} of leaf ${path}`);
+      theta[j] = theta[j] * (1 - eta * wd) - eta * d;
+      m[j] = beta2 * m[j] + (1 - beta2) * g[j];
+    }
   }
 }
 

@@ -97,29 +97,29 @@ export function muon(opts?: MuonOptions): Optimizer {
 
   /** One leaf: Newton–Schulz on matrices, AdamW on the rest. */
   function muonLeaf(theta: Float64Array, g: Float64Array, buf: Float64Array, m: Float64Array, v: Float64Array, t: number, eta: number, path: string, shape: readonly number[]): void {
-      const n = theta.length;
-      if (isMatrix(path, shape)) {
-        const rows = shape[0];
-        const cols = n / rows;
-        const u = new Float64Array(n);
-        for (let j = 0; j < n; j++) {
-          buf[j] = momentum * buf[j] + g[j];
-          u[j] = nesterov ? g[j] + momentum * buf[j] : buf[j];
-        }
-        const O = newtonSchulzArray(u, rows, cols, { steps: nsSteps, dtype: nsDtype, backend });
-        const scale = Math.sqrt(Math.max(1, cols / rows));
-        const shrink = 1 - eta * weightDecay;
-        for (let j = 0; j < n; j++) theta[j] = theta[j] * shrink - eta * scale * O[j];
-        return;
-      }
-      const a = lrAt(adamLr, t - 1, `${where}: adamLr`);
-      const bc1 = 1 - Math.pow(adamBeta1, t);
-      const sqrtBc2 = Math.sqrt(1 - Math.pow(adamBeta2, t));
+    const n = theta.length;
+    if (isMatrix(path, shape)) {
+      const rows = shape[0];
+      const cols = n / rows;
+      const u = new Float64Array(n);
       for (let j = 0; j < n; j++) {
-        m[j] = adamBeta1 * m[j] + (1 - adamBeta1) * g[j];
-        v[j] = adamBeta2 * v[j] + (1 - adamBeta2) * g[j] * g[j];
-        const th = theta[j] * (1 - a * adamWeightDecay);
-        theta[j] = th - ((a / bc1) * m[j]) / (Math.sqrt(v[j]) / sqrtBc2 + adamEps);
+        buf[j] = momentum * buf[j] + g[j];
+        u[j] = nesterov ? g[j] + momentum * buf[j] : buf[j];
       }
+      const O = newtonSchulzArray(u, rows, cols, { steps: nsSteps, dtype: nsDtype, backend });
+      const scale = Math.sqrt(Math.max(1, cols / rows));
+      const shrink = 1 - eta * weightDecay;
+      for (let j = 0; j < n; j++) theta[j] = theta[j] * shrink - eta * scale * O[j];
+      return;
+    }
+    const a = lrAt(adamLr, t - 1, `${where}: adamLr`);
+    const bc1 = 1 - Math.pow(adamBeta1, t);
+    const sqrtBc2 = Math.sqrt(1 - Math.pow(adamBeta2, t));
+    for (let j = 0; j < n; j++) {
+      m[j] = adamBeta1 * m[j] + (1 - adamBeta1) * g[j];
+      v[j] = adamBeta2 * v[j] + (1 - adamBeta2) * g[j] * g[j];
+      const th = theta[j] * (1 - a * adamWeightDecay);
+      theta[j] = th - ((a / bc1) * m[j]) / (Math.sqrt(v[j]) / sqrtBc2 + adamEps);
+    }
   }
 }
