@@ -3,7 +3,8 @@ import { OptlabError, check, checkFinite } from "../util/errors";
 import { countingClosure, type LossClosure } from "./closure";
 import { FlatSlots } from "./flatSlots";
 import { lrAt, type LearningRate } from "./learningRate";
-import { flatBlocks, layoutSize, readFlat, wholeVector, writeFlat, type FlatBlock } from "./layout";
+import { flatBlocks, layoutFor, readFlat, writeFlat, type FlatBlock } from "./layout";
+import { HeldState } from "./heldState";
 import { checkStateHeader, cloneState, type OptimizerState } from "./state";
 
 /** What one closure step reports. */
@@ -93,6 +94,15 @@ export function checkClosure(closure: unknown, p: number, name: string, needsHvp
   }
 }
 
+/** Check the arguments of a closure update (state header, θ finite and of the state's length, the closure); returns the layout. */
+export function checkClosureUpdate(closure: unknown, state: OptimizerState, theta: unknown, name: string, needsHvp: boolean, where: string): readonly FlatBlock[] {
+  checkStateHeader(state, name, where);
+  const blocks = layoutFor(theta, state.blocks, where);
+  checkClosure(closure, (theta as Float64Array).length, name, needsHvp, where);
+  checkFinite(theta as Float64Array, `${where}: theta`);
+  return blocks;
+}
+
 /** The pure core of a closure rule: buffers restored from the state into copies, the rule run on a copy of θ. */
 export function pureClosureOptimizer(name: string, hyper: Record<string, unknown>, lr: LearningRate, rule: ClosureRule): PureClosureOptimizer {
   const frozen = Object.freeze({ ...hyper });
@@ -101,20 +111,10 @@ export function pureClosureOptimizer(name: string, hyper: Record<string, unknown
     name,
     hyper: frozen,
     needsHvp,
-    init(theta, blocks) {
-      check(theta instanceof Float64Array, `${name}.init: theta`, "expected a Float64Array (flat parameters)");
-      const layout = blocks ? [...blocks] : wholeVector(theta.length);
-      check(layoutSize(layout) === theta.length, `${name}.init: blocks`, `cover ${layoutSize(layout)} elements but theta has ${theta.length}`);
-      return { name, stepCount: 0, lastLr: NaN, slots: {}, hyper: frozen, blocks: layout };
-    },
+    init: (theta, blocks) => ({ name, stepCount: 0, lastLr: NaN, slots: {}, hyper: frozen, blocks: layoutFor(theta, blocks, `${name}.init`) }),
     update(closure, state, theta) {
       const where = `${name}.update`;
-      checkStateHeader(state, name, where);
-      check(theta instanceof Float64Array, `${where}: theta`, "expected a Float64Array (flat parameters)");
-      checkClosure(closure, theta.length, name, needsHvp, where);
-      checkFinite(theta, `${where}: theta`);
-      const blocks = state.blocks ?? wholeVector(theta.length);
-      check(layoutSize(blocks) === theta.length, `${where}: theta`, `expected length ${layoutSize(blocks)} (the state's layout), got ${theta.length}`);
+      const blocks = checkClosureUpdate(closure, state, theta, name, needsHvp, where);
       const slots = new FlatSlots();
       slots.restore(state.slots, where); // copies: the given state stays as it was
       const eta = lrAt(lr, state.stepCount, name);
@@ -140,44 +140,19 @@ export function closureOptimizer(name: string, hyper: Record<string, unknown>, l
 }
 
 /** In-place sugar over a pure closure optimizer: holds one state; `step` = `update` + write-back. */
-export class ClosureStepper implements ClosureOptimizer {
+export class ClosureStepper extends HeldState<PureClosureOptimizer> implements ClosureOptimizer {
   readonly usesClosure = true as const;
-  private current: OptimizerState;
 
-  constructor(private readonly core: PureClosureOptimizer) {
-    this.current = this.empty();
-  }
-
-  private empty(): OptimizerState {
+  protected fresh(): OptimizerState {
     return { name: this.core.name, stepCount: 0, lastLr: NaN, slots: {}, hyper: this.core.hyper };
-  }
-
-  get name(): string {
-    return this.core.name;
-  }
-
-  get hyper(): Record<string, unknown> {
-    return this.core.hyper;
   }
 
   get needsHvp(): boolean {
     return this.core.needsHvp;
   }
 
-  init(theta: Float64Array, blocks?: readonly FlatBlock[]): OptimizerState {
-    return this.core.init(theta, blocks);
-  }
-
   update(closure: LossClosure, state: OptimizerState, theta: Float64Array): ClosureUpdateResult {
     return this.core.update(closure, state, theta);
-  }
-
-  get stepCount(): number {
-    return this.current.stepCount;
-  }
-
-  lastLr(): number {
-    return this.current.lastLr;
   }
 
   step(params: Params, closure: LossClosure): ClosureStepInfo {
@@ -193,10 +168,6 @@ export class ClosureStepper implements ClosureOptimizer {
     return r.info;
   }
 
-  state(): OptimizerState {
-    return cloneState(this.current);
-  }
-
   load(state: OptimizerState): void {
     const where = `${this.name}.load`;
     checkStateHeader(state, this.name, where);
@@ -204,8 +175,8 @@ export class ClosureStepper implements ClosureOptimizer {
     this.current = cloneState(state);
   }
 
-  reset(): void {
-    this.current = this.empty();
+  override reset(): void {
+    super.reset();
     this.core.restart?.();
   }
 }

@@ -1,6 +1,6 @@
 import { OptlabError, check } from "../util/errors";
 import { lrAt, type LearningRate } from "./learningRate";
-import { layoutSize, wholeVector, type FlatBlock } from "./layout";
+import { layoutFor, layoutSize, type FlatBlock } from "./layout";
 import type { Optimizer, PureOptimizer, UpdateResult } from "./Optimizer";
 import { checkSlots, type OptimizerState } from "./state";
 import { withStep } from "./withStep";
@@ -41,10 +41,7 @@ export function pureOptimizer(name: string, hyper: Record<string, unknown>, lr: 
     hyper: frozen,
     slotNames,
     init(theta, blocks) {
-      const where = `${name}.init`;
-      check(theta instanceof Float64Array, `${where}: theta`, `expected a Float64Array (flat parameters), got ${String(theta)}`);
-      const layout = blocks ? [...blocks] : wholeVector(theta.length);
-      check(layoutSize(layout) === theta.length, `${where}: blocks`, `cover ${layoutSize(layout)} elements but theta has ${theta.length}`);
+      const layout = layoutFor(theta, blocks, `${name}.init`);
       const p = theta.length;
       const slots: Record<string, Float64Array[]> = {};
       for (const s of slotNames) slots[s] = [rule.initSlot?.(s, p, layout) ?? new Float64Array(p)];

@@ -1,4 +1,5 @@
 import { flatValues } from "../autodiff/flat";
+import { check } from "../util/errors";
 import { leaves, leafPaths, type Params } from "../autodiff/params";
 
 /** A parameter leaf's place in the flat vector θ ∈ ℝᵖ (leaves raveled in flat order). */
@@ -49,4 +50,12 @@ export function leafViews(block: FlatBlock, ...arrays: Float64Array[]): Float64A
 /** θ of a parameter tree: a float64 copy of its leaves in flat order (autodiff's `flatValues`). */
 export function readFlat(params: Params): Float64Array {
   return flatValues(params, "f64") as Float64Array;
+}
+
+/** Check θ (a Float64Array) and its layout (default: one block [p]); returns the layout, naming `where`. */
+export function layoutFor(theta: unknown, blocks: readonly FlatBlock[] | undefined, where: string): FlatBlock[] {
+  check(theta instanceof Float64Array, `${where}: theta`, `expected a Float64Array (flat parameters), got ${theta === null ? "null" : typeof theta}`);
+  const layout = blocks ? [...blocks] : wholeVector(theta.length);
+  check(layoutSize(layout) === theta.length, `${where}: blocks`, `cover ${layoutSize(layout)} elements but theta has ${theta.length}`);
+  return layout;
 }

@@ -1,9 +1,8 @@
-import { check, checkOptions, checkFinite } from "../util/errors";
+import { check, checkOptions } from "../util/errors";
 import { checkBoolean, checkOptionsObject, checkPositive } from "./validators";
 import type { Optimizer } from "./Optimizer";
 import { countingClosure } from "./closure";
-import { ClosureStepper, checkClosure, type ClosureOptimizer } from "./closureOptimizer";
-import { checkStateHeader } from "./state";
+import { ClosureStepper, checkClosureUpdate, type ClosureOptimizer } from "./closureOptimizer";
 
 export interface SamOptions {
   /** The optimizer that takes the step with the sharpness-aware gradient (required), e.g. sgd({ lr: 0.1 }). */
@@ -45,11 +44,7 @@ export function sam(opts: SamOptions): ClosureOptimizer {
     needsHvp: false,
     init: (theta, blocks) => ({ ...base.init(theta, blocks), name: where, hyper }),
     update(closure, state, theta) {
-      const at = `${where}.update`;
-      checkStateHeader(state, where, at);
-      check(theta instanceof Float64Array, `${at}: theta`, "expected a Float64Array (flat parameters)");
-      checkClosure(closure, theta.length, where, false, at);
-      checkFinite(theta, `${at}: theta`);
+      checkClosureUpdate(closure, state, theta, where, false, `${where}.update`);
       const c = countingClosure(closure);
       const { value, grad } = c.valueAndGrad(theta);
       const e = new Float64Array(theta.length);

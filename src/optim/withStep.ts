@@ -1,9 +1,9 @@
-import { flatValues } from "../autodiff/flat";
 import type { Params } from "../autodiff/params";
 import { OptlabError } from "../util/errors";
-import { flatBlocks, writeFlat, type FlatBlock } from "./layout";
+import { flatBlocks, readFlat, writeFlat, type FlatBlock } from "./layout";
 import { matchLeaves } from "./matchLeaves";
 import type { Optimizer, PureOptimizer, UpdateResult } from "./Optimizer";
+import { HeldState } from "./heldState";
 import { checkSlots, cloneState, emptyState, type OptimizerState } from "./state";
 
 /**
@@ -15,47 +15,25 @@ import { checkSlots, cloneState, emptyState, type OptimizerState } from "./state
  * step makes the state with `init` for the params' layout; a later step on params of another
  * layout keeps the state only when every buffer keeps its size (else a named error).
  */
-export class Stepper implements Optimizer {
-  protected current: OptimizerState;
-
-  constructor(protected readonly core: PureOptimizer) {
-    this.current = emptyState(core.name, core.slotNames, core.hyper);
-  }
-
-  get name(): string {
-    return this.core.name;
-  }
-
-  get hyper(): Record<string, unknown> {
-    return this.core.hyper;
+export class Stepper extends HeldState<PureOptimizer> implements Optimizer {
+  protected fresh(): OptimizerState {
+    return emptyState(this.core.name, this.core.slotNames, this.core.hyper);
   }
 
   get slotNames(): readonly string[] {
     return this.core.slotNames;
   }
 
-  init(theta: Float64Array, blocks?: readonly FlatBlock[]): OptimizerState {
-    return this.core.init(theta, blocks);
-  }
-
   update(grads: Float64Array, state: OptimizerState, theta: Float64Array): UpdateResult {
     return this.core.update(grads, state, theta);
-  }
-
-  get stepCount(): number {
-    return this.current.stepCount;
-  }
-
-  lastLr(): number {
-    return this.current.lastLr;
   }
 
   step(params: Params, grads: Params): void {
     const where = `${this.name}.step`;
     matchLeaves(params, grads, where);
-    const theta = flatValues(params) as Float64Array;
+    const theta = readFlat(params);
     const state = this.stateFor(theta, flatBlocks(params), where);
-    const r = this.core.update(flatValues(grads) as Float64Array, state, theta);
+    const r = this.core.update(readFlat(grads), state, theta);
     writeFlat(params, r.theta);
     this.current = r.state;
   }
@@ -76,17 +54,9 @@ export class Stepper implements Optimizer {
     return { ...s, blocks }; // every buffer fits (e.g. a scalar accumulator): carry on
   }
 
-  state(): OptimizerState {
-    return cloneState(this.current);
-  }
-
   load(state: OptimizerState): void {
     checkSlots(state, this.name, this.core.slotNames, `${this.name}.load`);
     this.current = cloneState(state);
-  }
-
-  reset(): void {
-    this.current = emptyState(this.core.name, this.core.slotNames, this.core.hyper);
   }
 }
 
