@@ -80,7 +80,7 @@ describe("pure optimizer updates", () => {
   });
 
   for (const name of names()) {
-    it(`${name}: update and step give bit-identical trajectories and states over ${STEPS} steps`, () => {
+    it(`${name}: update and step give bit-identical trajectories and states over ${STEPS} steps (state cloned midway)`, () => {
       const stepped = make(name);
       const pure = make(name);
       const params = start();
@@ -98,6 +98,8 @@ describe("pure optimizer updates", () => {
           ({ theta, state } = (pure as Optimizer).update(flatValues(g) as Float64Array, state, theta));
         }
         sameBits(flatValues(params), theta, `${name}: θ after step ${k + 1}`);
+        // the state is plain data: a structured clone (what postMessage or a widget comm would carry) continues the run
+        if (k === STEPS / 2) state = structuredClone(state);
       }
       assert.equal(state.stepCount, STEPS);
       sameState(stepped.state(), state, name);
