@@ -5,6 +5,7 @@ import { leaves, type Params } from "../autodiff/params";
 import { noGrad } from "../autodiff/graph";
 import { OptlabError, check } from "../util/errors";
 import { readFlat } from "./layout";
+import { checkInteger } from "./validators";
 
 /**
  * The loss as a function of the flat parameter vector θ ∈ ℝᵖ (float64), for optimizers that must
@@ -60,7 +61,7 @@ export interface FlatFunctions {
 export function flatClosure(fns: FlatFunctions): LossClosure {
   check(fns !== null && typeof fns === "object" && typeof fns.value === "function", "flatClosure: fns", "expected { p, value, gradient?, hvp?, hessian? }");
   const p = fns.p;
-  check(Number.isInteger(p) && p >= 1, "flatClosure: p", `expected an integer >= 1, got ${String(p)}`);
+  checkInteger(p, "p", "flatClosure", 1);
   const closure: LossClosure = {
     p,
     value: (x) => fns.value(x),

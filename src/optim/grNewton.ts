@@ -1,7 +1,7 @@
 import { Tensor } from "../tensor/Tensor";
 import { check, checkOptions, OptlabError } from "../util/errors";
 import { checkLearningRate, lrRecord, type LearningRate } from "./learningRate";
-import { checkOptionsObject, checkPositive } from "./validators";
+import { checkInteger, checkOptionsObject, checkPositive } from "./validators";
 import type { LossClosure } from "./closure";
 import { closureOptimizer, type ClosureOptimizer } from "./closureOptimizer";
 import { norm2 } from "../solvers/vector";
@@ -61,7 +61,7 @@ export function denseHessian(closure: LossClosure, theta: Float64Array): Float64
 export function softmaxGaussNewton(x: Tensor, k: number, opts: { bias?: boolean } = {}): (theta: Float64Array) => Float64Array {
   const where = "softmaxGaussNewton";
   check(x instanceof Tensor && x.rank === 2, `${where}: x`, "expected a matrix [n, d]");
-  check(Number.isInteger(k) && k >= 1, `${where}: k`, `expected an integer >= 1, got ${k}`);
+  checkInteger(k, "k", where, 1);
   const bias = opts.bias ?? true;
   const [n, d] = x.shape;
   const pw = d * k;

@@ -12,7 +12,7 @@ function checkStep(t: number, where: string): void {
 }
 
 function checkBaseLr(lr: unknown, where: string): asserts lr is number {
-  check(typeof lr === "number" && Number.isFinite(lr) && lr >= 0, `${where}: lr`, `expected a finite number >= 0, got ${String(lr)}`);
+  checkNonNegative(lr, "lr", where);
 }
 
 /** lr(t) = lr. */

@@ -10,6 +10,7 @@ import type { Model } from "../nn/Model";
 import { getLoss, accuracy, type Loss, type LossName } from "../nn/losses";
 import type { Dataset } from "../data/Dataset";
 import type { Optimizer } from "./Optimizer";
+import { checkInteger } from "./validators";
 import { firstNonFinite, firstNonFiniteLeaf, type NonFiniteReport } from "./nonFinite";
 
 /** What a per-step callback sees. */
@@ -93,7 +94,7 @@ export async function train<P extends Params>(model: Model<P>, data: Dataset, op
   if (!opts || typeof opts.optimizer?.step !== "function") throw new OptlabError("train: optimizer: expected an optimizer (e.g. optim.sgd({ lr: 0.1 }))");
   const loss = getLoss(opts.loss ?? (data.task === "classification" ? "ce" : "mse"));
   const epochs = opts.epochs ?? 1;
-  if (!Number.isInteger(epochs) || epochs < 0) throw new OptlabError(`train: epochs: expected a non-negative integer, got ${epochs}`);
+  checkInteger(epochs, "epochs", "train", 0);
   const n = data.x.shape[0];
   const batchSize = opts.batchSize || n;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > n) {
