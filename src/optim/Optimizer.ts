@@ -33,6 +33,13 @@ export interface PureOptimizer {
   init(theta: Float64Array, blocks?: readonly FlatBlock[]): OptimizerState;
   /** One step from `state` at θ with gradient g (length p, finite): the new θ and state. */
   update(grads: Float64Array, state: OptimizerState, theta: Float64Array): UpdateResult;
+  /**
+   * The same update with `theta` and the state's buffers DONATED (as in JAX's `donate_argnums`): it
+   * may write into them and return them, so a step allocates nothing. Only for callers that own
+   * both, drop them afterwards and have checked g finite themselves (`step` does: it names the
+   * leaf); results are bit-identical to `update`.
+   */
+  updateDonated?(grads: Float64Array, state: OptimizerState, theta: Float64Array): UpdateResult;
 }
 
 /**

@@ -47,19 +47,23 @@ export function pureOptimizer(name: string, hyper: Record<string, unknown>, lr: 
       for (const s of slotNames) slots[s] = [rule.initSlot?.(s, p, layout) ?? new Float64Array(p)];
       return { name, stepCount: 0, lastLr: NaN, slots, hyper: frozen, blocks: layout };
     },
-    update(grads, state, theta): UpdateResult {
-      const where = `${name}.update`;
-      const blocks = checkUpdateArguments(where, name, slotNames, grads, state, theta);
-      const eta = lrAt(lr, state.stepCount, name);
-      const th = theta.slice();
-      const bufs = slotNames.map((s) => state.slots[s][0].slice());
-      const t = state.stepCount + 1;
-      rule.apply(th, grads, bufs, { t, lr: eta, blocks });
-      const slots: Record<string, Float64Array[]> = {};
-      slotNames.forEach((s, k) => (slots[s] = [bufs[k]]));
-      return { theta: th, state: { name, stepCount: t, lastLr: eta, slots, hyper: state.hyper, blocks } };
-    },
+    update: (grads, state, theta) => advance(grads, state, theta, true),
+    updateDonated: (grads, state, theta) => advance(grads, state, theta, false),
   };
+
+  /** One step; with `copy` false θ and the buffers are donated (written in place) and g was checked finite by the owner. */
+  function advance(grads: Float64Array, state: OptimizerState, theta: Float64Array, copy: boolean): UpdateResult {
+    const where = `${name}.update`;
+    const blocks = checkUpdateArguments(where, name, slotNames, grads, state, theta, copy);
+    const eta = lrAt(lr, state.stepCount, name);
+    const th = copy ? theta.slice() : theta;
+    const bufs = slotNames.map((s) => (copy ? state.slots[s][0].slice() : state.slots[s][0]));
+    const t = state.stepCount + 1;
+    rule.apply(th, grads, bufs, { t, lr: eta, blocks });
+    const slots: Record<string, Float64Array[]> = {};
+    slotNames.forEach((s, k) => (slots[s] = [bufs[k]]));
+    return { theta: th, state: { name, stepCount: t, lastLr: eta, slots, hyper: state.hyper, blocks } };
+  }
 }
 
 /** An optimizer (pure `init`/`update` plus in-place `step`) from its update rule. */
@@ -78,6 +82,7 @@ export function checkUpdateArguments(
   grads: unknown,
   state: OptimizerState,
   theta: unknown,
+  checkGradsFinite = true,
 ): readonly FlatBlock[] {
   const has = checkSlots(state, name, slotNames, where);
   if (!has) throw new OptlabError(`${where}: state: it has no buffers yet; start from ${name}.init(theta) (or the state of a stepped optimizer)`);
@@ -85,7 +90,7 @@ export function checkUpdateArguments(
   const p = layoutSize(blocks);
   check(theta instanceof Float64Array && theta.length === p, `${where}: theta`, `expected a Float64Array of length ${p} (the state's layout), got ${describeArray(theta)}`);
   check(grads instanceof Float64Array && grads.length === p, `${where}: grads`, `expected a Float64Array of length ${p}, got ${describeArray(grads)}`);
-  for (let i = 0; i < blocks.length; i++) {
+  for (let i = 0; checkGradsFinite && i < blocks.length; i++) {
     const { offset, size, path } = blocks[i];
     for (let j = 0; j < size; j++) {
       const v = grads[offset + j];

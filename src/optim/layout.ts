@@ -37,7 +37,8 @@ export function writeFlat(params: Params, theta: ArrayLike<number>): void {
   let off = 0;
   for (const t of leaves(params)) {
     const d = t.data;
-    for (let i = 0; i < d.length; i++) d[i] = theta[off + i];
+    if (ArrayBuffer.isView(theta)) d.set((theta as Float64Array).subarray(off, off + d.length)); // set rounds to f32 like assignment
+    else for (let i = 0; i < d.length; i++) d[i] = theta[off + i];
     off += d.length;
   }
 }
@@ -47,9 +48,20 @@ export function leafViews(block: FlatBlock, ...arrays: Float64Array[]): Float64A
   return arrays.map((a) => a.subarray(block.offset, block.offset + block.size));
 }
 
-/** θ of a parameter tree: a float64 copy of its leaves in flat order (autodiff's `flatValues`). */
-export function readFlat(params: Params): Float64Array {
-  return flatValues(params, "f64") as Float64Array;
+/**
+ * θ of a parameter tree: a float64 copy of its leaves in flat order (autodiff's `flatValues`), or
+ * copied into `out` when it has the right length (a buffer reused from step to step).
+ */
+export function readFlat(params: Params, out?: Float64Array): Float64Array {
+  if (!out) return flatValues(params, "f64") as Float64Array;
+  let off = 0;
+  for (const t of leaves(params)) {
+    if (off + t.size > out.length) break;
+    out.set(t.data, off);
+    off += t.size;
+  }
+  if (off !== out.length) return flatValues(params, "f64") as Float64Array;
+  return out;
 }
 
 /** Check θ (a Float64Array) and its layout (default: one block [p]); returns the layout, naming `where`. */

@@ -11,7 +11,10 @@ import { checkSlots, cloneState, emptyState, type OptimizerState } from "./state
  *
  *     ({ theta, state } = core.update(flat(grads), state, flat(params)));  write theta into params
  *
- * so stepping and calling `update` give bit-identical trajectories on float64 leaves. The first
+ * so stepping and calling `update` give bit-identical trajectories on float64 leaves (it uses
+ * `updateDonated`, the same arithmetic without copies, when the core has it). If an update throws
+ * midway (a rule rejecting a parameter), the parameters are untouched but the held buffers may be
+ * partly advanced: `reset()` or `load()` a saved state. The first
  * step makes the state with `init` for the params' layout; a later step on params of another
  * layout keeps the state only when every buffer keeps its size (else a named error).
  */
@@ -28,12 +31,18 @@ export class Stepper extends HeldState<PureOptimizer> implements Optimizer {
     return this.core.update(grads, state, theta);
   }
 
+  /** Scratch copies of θ and g, reused from step to step (so a step allocates nothing). */
+  private scratch: { theta: Float64Array; grads: Float64Array } | null = null;
+
   step(params: Params, grads: Params): void {
     const where = `${this.name}.step`;
     matchLeaves(params, grads, where);
-    const theta = readFlat(params);
+    const theta = readFlat(params, this.scratch?.theta);
+    const g = readFlat(grads, this.scratch?.grads);
+    this.scratch = { theta, grads: g };
     const state = this.stateFor(theta, flatBlocks(params), where);
-    const r = this.core.update(readFlat(grads), state, theta);
+    // θ is our scratch copy and the held buffers are ours alone: donate them
+    const r = this.core.updateDonated ? this.core.updateDonated(g, state, theta) : this.core.update(g, state, theta);
     writeFlat(params, r.theta);
     this.current = r.state;
   }
