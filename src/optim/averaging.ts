@@ -39,7 +39,11 @@ const OWN = ["average", "averageMeta"] as const;
  */
 export function averaged(inner: Optimizer, opts?: AveragingOptions): AveragedOptimizer {
   const where = "averaged";
-  check(inner !== null && typeof inner === "object" && typeof inner.update === "function" && typeof inner.init === "function", `${where}: inner`, "expected an optimizer");
+  check(
+    inner !== null && typeof inner === "object" && typeof inner.update === "function" && !(inner as { usesClosure?: unknown }).usesClosure,
+    `${where}: inner`,
+    "expected a gradient optimizer (e.g. optim.sgd({ lr: 0.1 }))",
+  );
   checkOptionsObject(opts, where, false);
   checkOptions(opts, ["mode", "start", "decay"], where);
   const { mode = "polyak", start = 0, decay = 0.999 } = opts ?? {};

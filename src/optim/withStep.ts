@@ -12,11 +12,11 @@ import { checkSlots, cloneState, emptyState, type OptimizerState } from "./state
  *     ({ theta, state } = core.update(flat(grads), state, flat(params)));  write theta into params
  *
  * so stepping and calling `update` give bit-identical trajectories on float64 leaves (it uses
- * `updateDonated`, the same arithmetic without copies, when the core has it). If an update throws
- * midway (a rule rejecting a parameter), the parameters are untouched but the held buffers may be
- * partly advanced: `reset()` or `load()` a saved state. The first
- * step makes the state with `init` for the params' layout; a later step on params of another
- * layout keeps the state only when every buffer keeps its size (else a named error).
+ * `updateDonated`, the same arithmetic without copies, when the core has it). The first step makes
+ * the state with `init` for the params' layout; a later step on params of another layout keeps the
+ * state only when every buffer keeps its size (else a named error). If an update throws midway (a
+ * rule rejecting a parameter), the parameters are untouched but the held buffers may be partly
+ * advanced: `reset()` or `load()` a saved state.
  */
 export class Stepper extends HeldState<PureOptimizer> implements Optimizer {
   protected fresh(): OptimizerState {
