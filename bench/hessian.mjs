@@ -2,7 +2,9 @@
 // optlab Lanczos (full reorthogonalization, residual tol 1e-6) vs optlab power iteration with
 // deflation (PyHessian's method and defaults: tol 1e-3, maxIter 100), each next to the same
 // computation in PyTorch (Debian python3-torch, autograd double backward, float64) measured in
-// this run, printed as time and HVP ratios. `npm run bench -- hessian [--quick]`.
+// this run, printed as time and HVP ratios. Then the SLQ density (4 probes × 60 Lanczos steps) of a
+// 26.5k-parameter MLP on 800 MNIST digits, next to the same HVP budget in PyTorch.
+// `npm run bench -- hessian [--quick]`.
 import { spawnSync } from "node:child_process";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,6 +39,7 @@ export default async function main(flags = []) {
   const probe = spawnSync(py, ["-c", "import torch; print(torch.__version__)"], { encoding: "utf8" });
   if (probe.status !== 0) {
     console.log("  PyTorch: absent (Debian python3-torch not importable by /usr/bin/python3); no reference ratios");
+    await slqMnist(quick, null, null);
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), "optlab-hessian-"));
@@ -49,9 +52,11 @@ export default async function main(flags = []) {
   const r = spawnSync(py, [join(root, "bench", "_hessian_torch.py"), file, "1"], { encoding: "utf8", maxBuffer: 1 << 26 });
   if (r.status !== 0) {
     console.log(`  PyTorch run failed: ${r.stderr.split("\n").slice(-3).join(" ")}`);
+    await slqMnist(quick, null, null);
     return;
   }
   const t = JSON.parse(r.stdout.trim().split("\n").pop());
+  const hvpRatio = (lz.wallTimeMs / lz.hvps) / (t.lanczos.ms / t.lanczos.hvps);
   const lossJs = hessian.operator(net, ds, { loss: "ce" }).objective.value();
   console.log(`  PyTorch ${t.torch} (${t.threads} thread), same weights: loss ${t.loss.toFixed(12)} vs optlab ${lossJs.toFixed(12)}`);
   const trow = (name, x) => console.log(`  ${name.padEnd(30)} ${(x.ms / 1000).toFixed(2).padStart(8)} s  ${String(x.hvps).padStart(6)} HVPs  ${(x.ms / x.hvps).toFixed(1).padStart(7)} ms/HVP`);
@@ -61,6 +66,37 @@ export default async function main(flags = []) {
   console.log(`  torch Lanczos vs optlab Lanczos eigenvalues: max relative difference ${lzErr.toExponential(2)}`);
   console.log(`  ratios optlab/torch: Lanczos time ${(lz.wallTimeMs / t.lanczos.ms).toFixed(2)}×, power time ${(pw.wallTimeMs / t.power.ms).toFixed(2)}×, ms/HVP ${((lz.wallTimeMs / lz.hvps) / (t.lanczos.ms / t.lanczos.hvps)).toFixed(2)}×`);
   console.log(`  optlab Lanczos vs torch power (what a PyHessian user runs today): ${(lz.wallTimeMs / t.power.ms).toFixed(2)}× the time, ${(lz.hvps / t.power.hvps).toFixed(2)}× the HVPs`);
+  console.log(`  targets (issue 15): ms/HVP ratio ≤ 1.00 → ${hvpRatio.toFixed(2)} ${hvpRatio <= 1 ? "met" : "NOT met"}; Lanczos time ≤ torch Lanczos time → ${(lz.wallTimeMs / t.lanczos.ms).toFixed(2)}× ${lz.wallTimeMs <= t.lanczos.ms ? "met" : "NOT met"}`);
+  await slqMnist(quick, py, dir);
+}
+
+/** SLQ density of a 26.5k-parameter MLP [784, 32, 32, 10] on 800 MNIST digits (4 probes × 60 steps). */
+async function slqMnist(quick, py, dir) {
+  const { nn, data, hessian } = require(join(root, "src", "dist", "index.js"));
+  const { train } = data.mnist({ n: 1000, testFraction: 0.2, seed: 0 });
+  const sizes = [784, 32, 32, 10];
+  const net = nn.mlp(sizes, { activation: "relu", seed: 0 });
+  const p = sizes.slice(1).reduce((s, h, i) => s + sizes[i] * h + h, 0);
+  const probes = quick ? 1 : 4;
+  const steps = 60;
+  const r = await hessian.density(net, train, { loss: "ce", probes, steps, seed: 0 });
+  console.log(`\nSLQ density: MLP [${sizes}] relu, p = ${p}, n = ${train.x.shape[0]} MNIST digits, CE, ${probes} probes × ${steps} steps, float64, single thread`);
+  console.log(`  optlab SLQ                     ${(r.wallTimeMs / 1000).toFixed(2).padStart(8)} s  ${String(r.hvps).padStart(6)} HVPs  ${(r.wallTimeMs / r.hvps).toFixed(1).padStart(7)} ms/HVP   (target ≤ 5 s for 4 × 60: ${r.wallTimeMs <= 5000 || quick ? (r.wallTimeMs <= 5000 ? "met" : "quick run") : "NOT met"})`);
+  if (!py) return;
+  const file = join(dir, "slq.json");
+  writeFileSync(file, JSON.stringify({
+    sizes, activation: "relu", k: 1, slq: { probes, steps },
+    weights: net.params.map((l) => ({ W: toRows(l.W), b: Array.from(l.b.data) })),
+    x: toRows(train.x), labels: Array.from(train.labels),
+  }));
+  const t = spawnSync(py, [join(root, "bench", "_hessian_torch.py"), file, "1"], { encoding: "utf8", maxBuffer: 1 << 28 });
+  if (t.status !== 0) {
+    console.log(`  PyTorch SLQ run failed: ${t.stderr.split("\n").slice(-3).join(" ")}`);
+    return;
+  }
+  const o = JSON.parse(t.stdout.trim().split("\n").pop()).slq;
+  console.log(`  torch SLQ (same HVP budget)    ${(o.ms / 1000).toFixed(2).padStart(8)} s  ${String(o.hvps).padStart(6)} HVPs  ${(o.ms / o.hvps).toFixed(1).padStart(7)} ms/HVP`);
+  console.log(`  ratio optlab/torch: time ${(r.wallTimeMs / o.ms).toFixed(2)}×`);
 }
 
 function toRows(t) {

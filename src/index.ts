@@ -5,7 +5,7 @@
 export * from "./tensor";
 export * from "./autodiff";
 export { Rng, toRng } from "./random/Rng";
-export { OptlabError } from "./util/errors";
+export { OptlabError, NonFiniteError } from "./util/errors";
 export {
   setBackend, getBackendChoice, withBackend, availableBackends, registerBackend,
   type BackendChoice,
@@ -18,7 +18,8 @@ export type { Model } from "./nn/Model";
 export type { Dataset } from "./data/Dataset";
 export * as solvers from "./solvers";
 export * as linalg from "./linalg";
-export { collapse, hessian, ntk, stability, landscape, functionObjective, modelObjective, type Objective } from "./analysis";
+export { collapse, hessian, ntk, stability, landscape } from "./analysis";
+export { objective, modelObjective, functionsObjective, type Objective, type Linearization, type Batch, type ModelObjectiveOptions, type ObjectiveFunctions } from "./objective";
 export { initBackends, backendsInfo, disposeBackends, type InitOptions, type BackendsInfo } from "./backend/init";
 export * as testfunctions from "./testfunctions";
 export * as io from "./io";

@@ -3,4 +3,3 @@ export * as hessian from "./hessian";
 export * as ntk from "./ntk";
 export * as stability from "./stability";
 export * as landscape from "./landscape";
-export { functionObjective, modelObjective, valueAndGradient, type Objective, type ParamBlock, type ModelObjectiveOptions } from "./objective";

@@ -1,5 +1,6 @@
-export { grad, valueAndGrad, vjp, jvp, hvp, jacobian, type JacobianOptions } from "./transforms";
+export { grad, valueAndGrad, vjp, jvp, hvp, jacobian, hessian as hessianOf, type JacobianOptions } from "./transforms";
+export { linearize, type TreeLinearization } from "./linearize";
 export { noGrad, isGradEnabled } from "./graph";
 export { backward } from "./backward";
-export { flatten, unflatten, flatValues, fromFlatValues } from "./flat";
+export { ravel, paramBlocks, blockAt, flatten, unflatten, flatValues, fromFlatValues, type Raveled, type ParamBlock } from "./ravel";
 export { leaves, leafPaths, withLeaves, mapLeaves, numParams, type Params } from "./params";

@@ -7,7 +7,7 @@ import { leaves, withLeaves, type Params } from "./params";
 import { OptlabError } from "../util/errors";
 import { add, mul } from "../tensor/ops/binary";
 import { sum } from "../tensor/ops/reduce";
-import { reshape, stack } from "../tensor/ops/shape";
+import { concat, reshape, stack } from "../tensor/ops/shape";
 
 /** How many differentiations are currently evaluating their function (for grad-of-grad). */
 let depth = 0;
@@ -146,21 +146,43 @@ export interface JacobianOptions {
 }
 
 /**
- * Jacobian of `f` at tensor `x`: shape [rows, x.size] with row i = ∂f_i/∂x (flattened), built
- * from one reverse sweep per requested output row over a single recorded forward pass.
+ * The Jacobian transform (curried, like `grad`): `jacobian(f)(params)` is the matrix ∂f/∂θ of
+ * shape [rows, p], row i = ∂f_i/∂θ over the flattened output, columns in `ravel(params)` order
+ * (for a single Tensor argument, its row-major order). One reverse sweep per requested output row
+ * over a single recorded forward pass; differentiable when called inside another differentiation.
  */
-export function jacobian(f: (x: Tensor) => Tensor, x: Tensor, opts: JacobianOptions = {}): Tensor {
-  const { xs, out, createGraph } = trace(f, x);
-  if (!(out instanceof Tensor)) throw new OptlabError("jacobian: the function must return a Tensor");
-  const rows = opts.rows ?? Array.from({ length: out.size }, (_, i) => i);
-  const result: Tensor[] = [];
-  for (let r = 0; r < rows.length; r++) {
-    const i = rows[r];
-    if (!Number.isInteger(i) || i < 0 || i >= out.size) throw new OptlabError(`jacobian: rows: index ${i} at position ${r} is out of range [0, ${out.size})`);
-    const e = zerosLike(out);
-    e.data[i] = 1;
-    const [g] = backward([out], [e], xs, createGraph);
-    result.push(g ? reshape(g, [-1]) : new Tensor(allocate(x.dtype, x.size), [x.size]));
-  }
-  return stack(result, 0);
+export function jacobian<P extends Params>(f: (params: P) => Tensor, opts: JacobianOptions = {}): (params: P) => Tensor {
+  return (params) => {
+    const { ls, xs, out, createGraph } = trace(f, params);
+    if (!(out instanceof Tensor)) throw new OptlabError("jacobian: the function must return a Tensor");
+    const p = ls.reduce((s, t) => s + t.size, 0);
+    const rows = opts.rows ?? Array.from({ length: out.size }, (_, i) => i);
+    const result: Tensor[] = [];
+    for (let r = 0; r < rows.length; r++) {
+      const i = rows[r];
+      if (!Number.isInteger(i) || i < 0 || i >= out.size) throw new OptlabError(`jacobian: rows: index ${i} at position ${r} is out of range [0, ${out.size})`);
+      const e = zerosLike(out);
+      e.data[i] = 1;
+      const gs = fillNull(backward([out], [e], xs, createGraph), ls).map((g) => reshape(g, [-1]));
+      result.push(gs.length === 1 ? gs[0] : concat(gs, 0));
+    }
+    if (result.length === 0) return new Tensor(allocate(ls[0].dtype, 0), [0, p]);
+    return stack(result, 0);
+  };
+}
+
+/**
+ * The Hessian transform (curried): `hessian(f)(params)` is the dense p×p matrix ∇²f in
+ * `ravel(params)` order — the Jacobian of the gradient. For large p prefer `linearize` (HVPs) or
+ * the `hessian.*` analyses; this forms every column.
+ */
+export function hessian<P extends Params>(f: (params: P) => Tensor): (params: P) => Tensor {
+  return (params) => {
+    const g = grad(f);
+    const flatGrad = (q: P) => {
+      const gl = leaves(g(q)).map((t) => reshape(t, [-1]));
+      return gl.length === 1 ? gl[0] : concat(gl, 0);
+    };
+    return jacobian(flatGrad)(params);
+  };
 }

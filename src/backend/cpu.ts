@@ -274,7 +274,8 @@ export const UNARY: Record<UnaryKernel, (x: number) => number> = {
   log1p: Math.log1p,
   tanh: Math.tanh,
   sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
-  relu: (x) => (x > 0 ? x : 0),
+  // NaN propagates (as in PyTorch): `x > 0` is false for NaN, so test for it explicitly.
+  relu: (x) => (x > 0 || x !== x ? x : 0),
   step: (x) => (x > 0 ? 1 : 0),
   sqrt: Math.sqrt,
   abs: Math.abs,

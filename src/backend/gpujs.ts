@@ -304,7 +304,7 @@ const UNARY_SRC: Record<UnaryKernel, string> = {
   log1p: `return ${LOG1P("v")};`,
   tanh: `return Math.tanh(v);`,
   sigmoid: `if (v >= 0) { return 1 / (1 + Math.exp(-v)); } const e = Math.exp(v); return e / (1 + e);`,
-  relu: `return v > 0 ? v : 0;`,
+  relu: `return v > 0.0 || v != v ? v : 0.0;`,
   step: `return v > 0 ? 1 : 0;`,
   sqrt: `return Math.sqrt(v);`,
   abs: `return Math.abs(v);`,

@@ -174,10 +174,10 @@ export async function analyzeHessian(opts: AnalyzeHessianOptions): Promise<Hessi
       tr = 0;
       for (let j = 0; j < p; j++) {
         e[j] = 1;
-        tr += op.matvec(e)[j];
+        tr += op.apply(e)[j];
         e[j] = 0;
       }
-      traceHvps = op.matvecs;
+      traceHvps = op.count;
     }
   } else {
     const r = await hutchinsonTrace(model, data, { loss, seed, probes, method: traceMethod });

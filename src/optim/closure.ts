@@ -1,6 +1,6 @@
 import type { Tensor } from "../tensor/Tensor";
 import { hvp as autodiffHvp, valueAndGrad } from "../autodiff/transforms";
-import { fromFlatValues } from "../autodiff/flat";
+import { fromFlatValues } from "../autodiff/ravel";
 import { leaves, type Params } from "../autodiff/params";
 import { noGrad } from "../autodiff/graph";
 import { OptlabError, check } from "../util/errors";

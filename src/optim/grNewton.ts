@@ -4,7 +4,7 @@ import { checkLearningRate, lrRecord, type LearningRate } from "./learningRate";
 import { checkInteger, checkOptionsObject, checkPositive } from "./validators";
 import type { LossClosure } from "./closure";
 import { closureOptimizer, type ClosureOptimizer } from "./closureOptimizer";
-import { norm2 } from "../solvers/vector";
+import { norm2 } from "../linalg/vector";
 
 /** Solve the dense n×n system A x = b (row-major; Gaussian elimination with partial pivoting). */
 export function solveDense(a: ArrayLike<number>, b: ArrayLike<number>, n: number): Float64Array {

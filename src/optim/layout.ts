@@ -1,26 +1,15 @@
-import { flatValues } from "../autodiff/flat";
+import { flatValues, paramBlocks, type ParamBlock } from "../autodiff/ravel";
 import { check } from "../util/errors";
-import { leaves, leafPaths, type Params } from "../autodiff/params";
+import { leaves, type Params } from "../autodiff/params";
 
-/** A parameter leaf's place in the flat vector θ ∈ ℝᵖ (leaves raveled in flat order). */
-export interface FlatBlock {
-  readonly path: string;
-  readonly offset: number;
-  readonly size: number;
-  readonly shape: readonly number[];
-}
+/**
+ * A parameter leaf's place in the flat vector θ ∈ ℝᵖ: autodiff's `ParamBlock` (`ravel` is the one
+ * home of flattening; optim names it by its role in an optimizer's state).
+ */
+export type FlatBlock = ParamBlock;
 
-/** The blocks of a parameter tree, in flat order. */
-export function flatBlocks(params: Params): FlatBlock[] {
-  const ls = leaves(params);
-  const paths = leafPaths(params);
-  let off = 0;
-  return ls.map((t, i) => {
-    const b = { path: paths[i], offset: off, size: t.size, shape: [...t.shape] };
-    off += t.size;
-    return b;
-  });
-}
+/** The blocks of a parameter tree, in flat order (`paramBlocks`). */
+export const flatBlocks: (params: Params) => FlatBlock[] = paramBlocks;
 
 /** The layout of a bare flat vector of length p: one block of shape [p] with an empty path. */
 export function wholeVector(p: number): FlatBlock[] {
@@ -48,20 +37,9 @@ export function leafViews(block: FlatBlock, ...arrays: Float64Array[]): Float64A
   return arrays.map((a) => a.subarray(block.offset, block.offset + block.size));
 }
 
-/**
- * θ of a parameter tree: a float64 copy of its leaves in flat order (autodiff's `flatValues`), or
- * copied into `out` when it has the right length (a buffer reused from step to step).
- */
-export function readFlat(params: Params, out?: Float64Array): Float64Array {
-  if (!out) return flatValues(params, "f64") as Float64Array;
-  let off = 0;
-  for (const t of leaves(params)) {
-    if (off + t.size > out.length) break;
-    out.set(t.data, off);
-    off += t.size;
-  }
-  if (off !== out.length) return flatValues(params, "f64") as Float64Array;
-  return out;
+/** θ of a parameter tree: a float64 copy of its leaves in flat order (autodiff's `flatValues`). */
+export function readFlat(params: Params): Float64Array {
+  return flatValues(params, "f64") as Float64Array;
 }
 
 /** Check θ (a Float64Array) and its layout (default: one block [p]); returns the layout, naming `where`. */

@@ -3,7 +3,7 @@ import { checkInteger, checkOptionsObject, checkPositive } from "./validators";
 import { checkLearningRate, lrRecord, type LearningRate } from "./learningRate";
 import type { LossClosure } from "./closure";
 import { closureOptimizer, type ClosureOptimizer } from "./closureOptimizer";
-import { dot } from "../solvers/vector";
+import { dot } from "../linalg/vector";
 
 /** Result of a line search along d from θ: step α, and f and ∇f at θ + αd. */
 export interface LineSearchResult {

@@ -1,5 +1,5 @@
 import { check, checkOptions, OptlabError } from "../util/errors";
-import { dot } from "../solvers/vector";
+import { dot } from "../linalg/vector";
 import { cholesky, choleskySolve } from "../solvers/denseLinalg";
 import { checkLearningRate, lrRecord, type LearningRate } from "./learningRate";
 import { checkInteger, checkNonNegative, checkOptionsObject, checkPositive, checkUnitInterval } from "./validators";

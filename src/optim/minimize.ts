@@ -1,4 +1,4 @@
-import { fromFlatValues } from "../autodiff/flat";
+import { fromFlatValues } from "../autodiff/ravel";
 import type { Params } from "../autodiff/params";
 import { check, checkOptions } from "../util/errors";
 import { checkInteger, checkOptionsObject } from "./validators";

@@ -1,5 +1,5 @@
 import { checkOptions } from "../util/errors";
-import { norm2 } from "../solvers/vector";
+import { norm2 } from "../linalg/vector";
 import { checkLearningRate, lrRecord, type LearningRate } from "./learningRate";
 import { checkOptionsObject, checkPositive, checkUnitInterval } from "./validators";
 import { defineOptimizer } from "./defineOptimizer";

@@ -2,7 +2,7 @@ import { Tensor } from "../tensor/Tensor";
 import { allocate } from "../tensor/dtype";
 import { leaves, mapLeaves, withLeaves, type Params } from "../autodiff/params";
 import { OptlabError } from "../util/errors";
-import { norm2 } from "../solvers/vector";
+import { norm2 } from "../linalg/vector";
 import { readFlat } from "./layout";
 import type { PureOptimizer } from "./Optimizer";
 import { checkPositive } from "./validators";

@@ -1,4 +1,4 @@
-import { fromFlatValues } from "../autodiff/flat";
+import { fromFlatValues } from "../autodiff/ravel";
 import type { Params } from "../autodiff/params";
 import { flatBlocks, readFlat } from "./layout";
 import { matchLeaves } from "./matchLeaves";

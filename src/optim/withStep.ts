@@ -1,6 +1,7 @@
 import type { Params } from "../autodiff/params";
 import { OptlabError } from "../util/errors";
-import { flatBlocks, readFlat, writeFlat, type FlatBlock } from "./layout";
+import { ravel, type Raveled } from "../autodiff/ravel";
+import { flatBlocks, writeFlat, type FlatBlock } from "./layout";
 import { matchLeaves } from "./matchLeaves";
 import type { Optimizer, PureOptimizer, UpdateResult } from "./Optimizer";
 import { HeldState } from "./heldState";
@@ -31,16 +32,21 @@ export class Stepper extends HeldState<PureOptimizer> implements Optimizer {
     return this.core.update(grads, state, theta);
   }
 
-  /** Scratch copies of θ and g, reused from step to step (so a step allocates nothing). */
-  private scratch: { theta: Float64Array; grads: Float64Array } | null = null;
+  /** The params' raveling and scratch copies of θ and g, reused while the layout stays (a step allocates nothing). */
+  private scratch: { raveled: Raveled<Params>; theta: Float64Array; grads: Float64Array } | null = null;
 
   step(params: Params, grads: Params): void {
     const where = `${this.name}.step`;
     matchLeaves(params, grads, where);
-    const theta = readFlat(params, this.scratch?.theta);
-    const g = readFlat(grads, this.scratch?.grads);
-    this.scratch = { theta, grads: g };
-    const state = this.stateFor(theta, flatBlocks(params), where);
+    const blocks = flatBlocks(params);
+    if (!this.scratch || !sameLayout(this.scratch.raveled.blocks, blocks)) {
+      const raveled = ravel(params);
+      this.scratch = { raveled, theta: raveled.theta, grads: new Float64Array(raveled.p) };
+    }
+    const { raveled } = this.scratch;
+    const theta = raveled.ravel(params, this.scratch.theta);
+    const g = raveled.ravel(grads, this.scratch.grads);
+    const state = this.stateFor(theta, blocks, where);
     // θ is our scratch copy and the held buffers are ours alone: donate them
     const r = this.core.updateDonated ? this.core.updateDonated(g, state, theta) : this.core.update(g, state, theta);
     writeFlat(params, r.theta);

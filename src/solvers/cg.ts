@@ -1,7 +1,7 @@
 import { OptlabError, checkOptions } from "../util/errors";
 import { NonPositiveCurvatureError, PreconditionerError } from "./errors";
 import type { Preconditioner } from "./preconditioners";
-import { checkOperatorOutput, checkPositive, checkPositiveInt, checkVector, dot, nowMs, type LinearOperator } from "./vector";
+import { checkOperatorOutput, checkPositive, checkPositiveInt, checkVector, dot, nowMs, productOf, type OperatorLike } from "./vector";
 
 export interface CgOptions {
   /** Initial guess (default 0). */
@@ -46,10 +46,11 @@ export interface CgResult {
  * non-increasing and, in exact arithmetic, x* is reached in ≤ n steps. Detects non-SPD A by
  * non-positive curvature pᵀAp ≤ 0 and throws NonPositiveCurvatureError.
  */
-export function cg(a: LinearOperator, b: Float64Array, opts: CgOptions = {}): CgResult {
+export function cg(a: OperatorLike, b: Float64Array, opts: CgOptions = {}): CgResult {
   checkOptions(opts, ["x0", "tol", "maxIter", "preconditioner", "xStar", "recordIterates"], "cg");
   if (typeof a !== "function") throw new OptlabError(`cg: A: expected a function v ↦ Av, got ${typeof a}`);
   b = checkVector(b, "cg: b");
+  const A = productOf(a, "cg: a", b.length);
   const n = b.length;
   if (n === 0) throw new OptlabError("cg: b: expected a non-empty vector");
   const tol = checkPositive(opts.tol ?? 1e-10, "cg: tol");
@@ -62,13 +63,13 @@ export function cg(a: LinearOperator, b: Float64Array, opts: CgOptions = {}): Cg
   const aNorm = (xk: Float64Array): number => {
     const e = new Float64Array(n);
     for (let i = 0; i < n; i++) e[i] = xk[i] - xStar![i];
-    const ae = checkOperatorOutput(a(e), n, "cg: A");
+    const ae = checkOperatorOutput(A(e), n, "cg: A");
     return Math.sqrt(Math.max(0, dot(e, ae)));
   };
   let matvecs = 0;
   const r = Float64Array.from(b);
   if (opts.x0) {
-    const ax = checkOperatorOutput(a(x), n, "cg: A");
+    const ax = checkOperatorOutput(A(x), n, "cg: A");
     matvecs++;
     for (let i = 0; i < n; i++) r[i] -= ax[i];
   }
@@ -85,7 +86,7 @@ export function cg(a: LinearOperator, b: Float64Array, opts: CgOptions = {}): Cg
   let converged = rNorm <= tol * bNorm;
   while (!converged && k < maxIter) {
     if (pre && !(rz > 0)) throw new PreconditionerError(`cg: preconditioner ${pre.name}: not SPD, rᵀM⁻¹r = ${rz} at iteration ${k}`);
-    const ap = checkOperatorOutput(a(p), n, "cg: A");
+    const ap = checkOperatorOutput(A(p), n, "cg: A");
     matvecs++;
     const curv = dot(p, ap);
     if (!(curv > 0)) throw new NonPositiveCurvatureError("cg", k, curv);

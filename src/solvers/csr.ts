@@ -1,5 +1,6 @@
 import { OptlabError } from "../util/errors";
-import type { LinearOperator } from "./vector";
+/** A matrix–vector product function (one form of `OperatorLike`). */
+type LinearOperator = (v: Float64Array) => Float64Array;
 
 /**
  * A sparse matrix in compressed sparse row form: row i holds entries

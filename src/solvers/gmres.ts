@@ -1,6 +1,6 @@
 import { OptlabError, checkOptions } from "../util/errors";
 import type { Preconditioner } from "./preconditioners";
-import { checkOperatorOutput, checkPositive, checkPositiveInt, checkVector, dot, nowMs, type LinearOperator } from "./vector";
+import { checkOperatorOutput, checkPositive, checkPositiveInt, checkVector, dot, nowMs, productOf, type OperatorLike } from "./vector";
 
 export interface GmresOptions {
   x0?: Float64Array;
@@ -34,10 +34,11 @@ export interface GmresResult {
  * Restarted GMRES(m) (Saad & Schultz 1986) for a general nonsingular A given as v ↦ Av:
  * Arnoldi with modified Gram–Schmidt and Givens rotations; x minimizes ‖b − Ax‖ over x0 + K_m.
  */
-export function gmres(a: LinearOperator, b: Float64Array, opts: GmresOptions = {}): GmresResult {
+export function gmres(a: OperatorLike, b: Float64Array, opts: GmresOptions = {}): GmresResult {
   checkOptions(opts, ["x0", "tol", "restart", "maxIter", "preconditioner"], "gmres");
   if (typeof a !== "function") throw new OptlabError(`gmres: A: expected a function v ↦ Av, got ${typeof a}`);
   b = checkVector(b, "gmres: b");
+  const prod = productOf(a, "gmres: a", b.length);
   const n = b.length;
   if (n === 0) throw new OptlabError("gmres: b: expected a non-empty vector");
   const tol = checkPositive(opts.tol ?? 1e-10, "gmres: tol");
@@ -46,7 +47,7 @@ export function gmres(a: LinearOperator, b: Float64Array, opts: GmresOptions = {
   const x = opts.x0 ? Float64Array.from(checkVector(opts.x0, "gmres: x0", n)) : new Float64Array(n);
   const pre = opts.preconditioner ?? null;
   const mApply = (v: Float64Array) => (pre ? checkOperatorOutput(pre.apply(v), n, `gmres: preconditioner ${pre.name}`) : v);
-  const A = (v: Float64Array) => checkOperatorOutput(a(v), n, "gmres: A");
+  const A = (v: Float64Array) => checkOperatorOutput(prod(v), n, "gmres: A");
   const t0 = nowMs();
   const bNorm = Math.sqrt(dot(b, b)) || 1;
   const residualHistory: number[] = [];

@@ -4,7 +4,9 @@ import { tensor, zeros } from "../tensor/create";
 import { OptlabError, checkOptions } from "../util/errors";
 import { cg } from "./cg";
 import { gmres } from "./gmres";
-import { checkPositive, checkPositiveInt, checkVector, nowMs, type LinearOperator } from "./vector";
+import { checkPositive, checkPositiveInt, checkVector, nowMs } from "./vector";
+
+type LinearOperator = (v: Float64Array) => Float64Array;
 
 /** Optimality conditions F(x, θ) = 0 defining x*(θ); F returns a tensor with as many entries as x. */
 export type OptimalityConditions = (x: Tensor, theta: Tensor) => Tensor;

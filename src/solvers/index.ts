@@ -1,5 +1,5 @@
 export { lanczos, type LanczosOptions, type LanczosResult, type SymmetricOperator } from "./lanczos";
-export { dot, norm2, type LinearOperator } from "./vector";
+export { dot, norm2, type OperatorLike, type LinearOperator } from "./vector";
 export { csrMatvec, csrOperator, denseMatvec, denseOperator, csrFromDense, csrToDense, csrDiagonal, type CsrMatrix, type DenseMatrix } from "./csr";
 export { NonPositiveCurvatureError, PreconditionerError, DivergenceError } from "./errors";
 export { jacobi, incompleteCholesky, scaledPreconditioner, type Preconditioner } from "./preconditioners";

@@ -1,9 +1,13 @@
 import { symTridiagonalEig } from "../linalg/symTridiagonalEig";
 import { toRng, type Rng } from "../random/Rng";
 import { OptlabError, checkOptions } from "../util/errors";
+import { isLinearOperator, type LinearOperator } from "../linalg/LinearOperator";
 
-/** A symmetric linear operator on ℝᵖ given by its matrix–vector product. */
-export type SymmetricOperator = (v: Float64Array) => Float64Array | Promise<Float64Array>;
+/**
+ * A symmetric operator for Lanczos: a LinearOperator { n, apply } or a product function that may
+ * be async (so long runs can yield to the event loop between products).
+ */
+export type SymmetricOperator = LinearOperator | ((v: Float64Array) => Float64Array | Promise<Float64Array>);
 
 export interface LanczosOptions {
   /** Krylov steps m (≤ p); default min(p, 80). */
@@ -34,6 +38,118 @@ export interface LanczosResult {
 }
 
 /**
+ * A Lanczos run that can be extended step by step: `extend(m)` grows the Krylov space to m
+ * vectors (or until it becomes invariant) and `result()` reads Ritz pairs at the current size.
+ * Callers that grow the space until their pairs converge (topEigen) pay each product and each
+ * reorthogonalization once, never a rerun.
+ */
+export interface LanczosRun {
+  /** Krylov dimension reached so far. */
+  readonly size: number;
+  /** True once β ≈ 0: the space is invariant and its Ritz values are exact. */
+  readonly invariant: boolean;
+  /** Products computed so far. */
+  readonly matvecs: number;
+  /** Grow to `m` steps (≤ p), stopping early on invariance. */
+  extend(m: number): Promise<void>;
+  /** Ritz values, residuals, quadrature weights and optionally Ritz vectors at the current size. */
+  result(vectors: boolean): LanczosResult;
+}
+
+/** Start a Lanczos run (full reorthogonalization) from `start` or a seeded Gaussian. */
+export function lanczosRun(op: SymmetricOperator, p: number, opts: { start?: Float64Array; seed?: number | Rng } = {}): LanczosRun {
+  if (!Number.isInteger(p) || p < 1) throw new OptlabError(`lanczos: p: expected a positive integer, got ${p}`);
+  let q: Float64Array;
+  if (opts.start) {
+    if (opts.start.length !== p) throw new OptlabError(`lanczos: start: expected length ${p}, got ${opts.start.length}`);
+    q = Float64Array.from(opts.start);
+  } else q = toRng(opts.seed, 0).normals(p);
+  normalize(q, "start");
+  if (isLinearOperator(op) && op.n !== p) throw new OptlabError(`lanczos: op: operator has dimension ${op.n}, expected p = ${p}`);
+  const product = isLinearOperator(op) ? (v: Float64Array) => op.apply(v) : op;
+  const Q: Float64Array[] = [q];
+  const alpha: number[] = [];
+  const beta: number[] = [];
+  // The residual vector of the last step, kept so a later `extend` continues from it.
+  let pending: Float64Array | null = null;
+  let matvecs = 0;
+  let invariant = false;
+  let maxAbs = 1e-300;
+  const run: LanczosRun = {
+    get size() {
+      return alpha.length;
+    },
+    get invariant() {
+      return invariant;
+    },
+    get matvecs() {
+      return matvecs;
+    },
+    async extend(m: number) {
+      if (!Number.isInteger(m) || m < 1 || m > p) throw new OptlabError(`lanczos: steps: expected an integer in [1, ${p}], got ${m}`);
+      while (alpha.length < m && !invariant) {
+        if (pending) {
+          // Continue: the previous residual becomes the next basis vector.
+          const b = beta[beta.length - 1];
+          if (b <= 1e-12 * maxAbs) {
+            invariant = true;
+            beta[beta.length - 1] = 0;
+            break;
+          }
+          for (let i = 0; i < p; i++) pending[i] /= b;
+          Q.push(pending);
+          pending = null;
+        }
+        const j = alpha.length;
+        const w = Float64Array.from(await product(Q[j]));
+        matvecs++;
+        if (w.length !== p) throw new OptlabError(`lanczos: the operator returned length ${w.length}, expected ${p}`);
+        const a = dot(w, Q[j]);
+        alpha.push(a);
+        maxAbs = Math.max(maxAbs, Math.abs(a));
+        // Three-term recurrence first, then full reorthogonalization against the whole basis.
+        const qj = Q[j];
+        for (let i = 0; i < p; i++) w[i] -= a * qj[i];
+        if (j > 0) {
+          const bPrev = beta[j - 1];
+          const qPrev = Q[j - 1];
+          for (let i = 0; i < p; i++) w[i] -= bPrev * qPrev[i];
+        }
+        reorthogonalize(w, Q);
+        const b = Math.sqrt(dot(w, w));
+        beta.push(b);
+        maxAbs = Math.max(maxAbs, b);
+        pending = w;
+      }
+    },
+    result(vectors: boolean) {
+      const k = alpha.length;
+      // T is tridiagonal: implicit QL is O(k²) with vectors, far cheaper than a dense solver per call.
+      const eig = symTridiagonalEig(alpha, beta.slice(0, k - 1));
+      const values = eig.values;
+      const V = eig.vectors as Float64Array;
+      const bLast = invariant ? 0 : (beta[k - 1] ?? 0);
+      const residuals = Float64Array.from({ length: k }, (_, j) => Math.abs(bLast * V[(k - 1) * k + j]));
+      const weights = Float64Array.from({ length: k }, (_, j) => V[j] ** 2);
+      let ritzVectors: Float64Array[] | null = null;
+      if (vectors) {
+        ritzVectors = Array.from({ length: k }, (_, j) => {
+          const y = new Float64Array(p);
+          for (let i = 0; i < k; i++) {
+            const s = V[i * k + j];
+            const qi = Q[i];
+            for (let t = 0; t < p; t++) y[t] += s * qi[t];
+          }
+          return y;
+        });
+      }
+      return { values, residuals, ritzVectors, weights, alpha: Float64Array.from(alpha), beta: Float64Array.from(beta.slice(0, k - 1)), matvecs, invariant };
+    },
+  };
+  return run;
+}
+
+/**
  * Lanczos with full reorthogonalization (two Gram–Schmidt passes per step) on a symmetric
  * operator: m steps give a tridiagonal T whose eigenvalues (Ritz values) approximate the extreme
  * eigenvalues of A first. Async so operators may yield (HVPs in a kernel).
@@ -43,71 +159,46 @@ export async function lanczos(op: SymmetricOperator, p: number, opts: LanczosOpt
   if (!Number.isInteger(p) || p < 1) throw new OptlabError(`lanczos: p: expected a positive integer, got ${p}`);
   const m = opts.steps ?? Math.min(p, 80);
   if (!Number.isInteger(m) || m < 1 || m > p) throw new OptlabError(`lanczos: steps: expected an integer in [1, ${p}], got ${m}`);
-  let q: Float64Array;
-  if (opts.start) {
-    if (opts.start.length !== p) throw new OptlabError(`lanczos: start: expected length ${p}, got ${opts.start.length}`);
-    q = Float64Array.from(opts.start);
-  } else q = toRng(opts.seed, 0).normals(p);
-  normalize(q, "start");
-  const Q: Float64Array[] = [q];
-  const alpha: number[] = [];
-  const beta: number[] = [];
-  let matvecs = 0;
-  let invariant = false;
-  for (let j = 0; j < m; j++) {
-    const w = Float64Array.from(await op(Q[j]));
-    matvecs++;
-    if (w.length !== p) throw new OptlabError(`lanczos: the operator returned length ${w.length}, expected ${p}`);
-    const a = dot(w, Q[j]);
-    alpha.push(a);
-    // Full reorthogonalization against every basis vector, twice ("twice is enough").
-    for (let pass = 0; pass < 2; pass++) {
-      for (const qi of Q) {
-        const c = dot(w, qi);
-        for (let i = 0; i < p; i++) w[i] -= c * qi[i];
-      }
+  const run = lanczosRun(op, p, { start: opts.start, seed: opts.seed });
+  await run.extend(m);
+  return run.result(opts.vectors ?? true);
+}
+
+/**
+ * w ← (I − QQᵀ)w by classical Gram–Schmidt, each pass one sweep of dot products then one of
+ * updates. A second pass runs when the first removed more than 1 − 1/√2 of ‖w‖ (the DGKS
+ * criterion: "twice is enough", and once is enough when little was cancelled), which halves the
+ * memory traffic over the basis — the cost of full reorthogonalization — in the usual case.
+ */
+function reorthogonalize(w: Float64Array, Q: readonly Float64Array[]): void {
+  const c = new Float64Array(Q.length);
+  for (let pass = 0; pass < 2; pass++) {
+    const before = Math.sqrt(dot(w, w));
+    for (let i = 0; i < Q.length; i++) c[i] = dot(w, Q[i]);
+    for (let i = 0; i < Q.length; i++) {
+      const qi = Q[i];
+      const ci = c[i];
+      for (let t = 0; t < w.length; t++) w[t] -= ci * qi[t];
     }
-    if (j === m - 1) {
-      beta.push(Math.sqrt(dot(w, w)));
-      break;
-    }
-    const b = Math.sqrt(dot(w, w));
-    const scale = Math.max(...alpha.map(Math.abs), ...beta, 1e-300);
-    if (b <= 1e-12 * scale) {
-      invariant = true;
-      beta.push(0);
-      break;
-    }
-    beta.push(b);
-    for (let i = 0; i < p; i++) w[i] /= b;
-    Q.push(w);
+    if (Math.sqrt(dot(w, w)) >= Math.SQRT1_2 * before) break;
   }
-  const k = alpha.length;
-  // T is tridiagonal: implicit QL is O(k²) with vectors, far cheaper than a dense solver per call.
-  const eig = symTridiagonalEig(alpha, beta.slice(0, k - 1));
-  const values = eig.values;
-  const vectors = eig.vectors as Float64Array;
-  const bLast = beta[k - 1] ?? 0;
-  const residuals = Float64Array.from({ length: k }, (_, j) => Math.abs(bLast * vectors[(k - 1) * k + j]));
-  const weights = Float64Array.from({ length: k }, (_, j) => vectors[j] ** 2);
-  let ritzVectors: Float64Array[] | null = null;
-  if (opts.vectors ?? true) {
-    ritzVectors = Array.from({ length: k }, (_, j) => {
-      const y = new Float64Array(p);
-      for (let i = 0; i < k; i++) {
-        const s = vectors[i * k + j];
-        for (let t = 0; t < p; t++) y[t] += s * Q[i][t];
-      }
-      return y;
-    });
-  }
-  return { values, residuals, ritzVectors, weights, alpha: Float64Array.from(alpha), beta: Float64Array.from(beta.slice(0, k - 1)), matvecs, invariant };
 }
 
 function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
+  const n = a.length;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += a[i] * b[i];
+    s1 += a[i + 1] * b[i + 1];
+    s2 += a[i + 2] * b[i + 2];
+    s3 += a[i + 3] * b[i + 3];
+  }
+  for (; i < n; i++) s0 += a[i] * b[i];
+  return s0 + s1 + (s2 + s3);
 }
 
 function normalize(v: Float64Array, what: string): void {

@@ -1,6 +1,7 @@
 import { OptlabError } from "../util/errors";
 import type { CsrMatrix } from "./csr";
-import type { LinearOperator } from "./vector";
+/** A matrix–vector product function (one form of `OperatorLike`). */
+type LinearOperator = (v: Float64Array) => Float64Array;
 
 /**
  * The 2-D Poisson model problem −Δu = f on the unit square with zero Dirichlet boundary,

@@ -1,31 +1,12 @@
 import { OptlabError } from "../util/errors";
 
-/** A linear operator on ℝⁿ given by its matrix–vector product v ↦ Av (a fresh or reused array of length n). */
-export type LinearOperator = (v: Float64Array) => Float64Array;
-
-/** Inner product ⟨x, y⟩ (equal lengths assumed; callers validate). */
-export function dot(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i] * y[i];
-  return s;
-}
-
-/** Euclidean norm ‖x‖₂. */
-export function norm2(x: ArrayLike<number>): number {
-  return Math.sqrt(dot(x, x));
-}
-
-/** y ← y + a·x in place. */
-export function axpy(a: number, x: ArrayLike<number>, y: Float64Array): void {
-  for (let i = 0; i < y.length; i++) y[i] += a * x[i];
-}
-
-/** x − y as a new array. */
-export function sub(x: ArrayLike<number>, y: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = x[i] - y[i];
-  return out;
-}
+/**
+ * What the solvers accept as A: a LinearOperator { n, apply } (a Hessian linearization, a curvature
+ * operator) or a bare product function v ↦ A·v. One type, shared with the analyses.
+ */
+export type { OperatorLike, LinearOperator } from "../linalg/LinearOperator";
+export { productOf } from "../linalg/LinearOperator";
+export { dot, norm2, axpy, sub } from "../linalg/vector";
 
 /**
  * Validate a vector argument: a Float64Array (or number array, copied) of length `n` (when given)
@@ -53,17 +34,8 @@ export function checkOperatorOutput(y: unknown, n: number, where: string): Float
   return y;
 }
 
-/** Check a positive integer argument. */
-export function checkPositiveInt(v: unknown, argument: string): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw new OptlabError(`${argument}: expected a positive integer, got ${String(v)}`);
-  return v;
-}
-
-/** Check a positive finite number argument. */
-export function checkPositive(v: unknown, argument: string): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) throw new OptlabError(`${argument}: expected a positive finite number, got ${String(v)}`);
-  return v;
-}
+/** Check a positive integer argument (`argument` names it, e.g. "cg: maxIter"). */
+export { positiveInt as checkPositiveInt, positiveNumber as checkPositive } from "../util/validate";
 
 /** Milliseconds since an arbitrary origin, high resolution. */
 export function nowMs(): number {

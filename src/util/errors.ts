@@ -29,3 +29,22 @@ export function checkFinite(data: ArrayLike<number>, argument: string): void {
     }
   }
 }
+
+/**
+ * A NaN or ±Infinity where a finite number was required. `block` names the parameter block
+ * (e.g. `[1].W[3,4]`) when the value lives in a parameter-shaped vector.
+ */
+export class NonFiniteError extends OptlabError {
+  constructor(
+    message: string,
+    /** The offending value (NaN, Infinity or -Infinity). */
+    readonly value: number,
+    /** Flat index of the first offending entry. */
+    readonly index: number,
+    /** Parameter block and entry, when known. */
+    readonly block?: string,
+  ) {
+    super(message);
+    this.name = "NonFiniteError";
+  }
+}

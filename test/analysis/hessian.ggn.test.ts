@@ -4,7 +4,7 @@
  * form, per-example gradients from one-row objectives.
  */
 import { strict as assert } from "node:assert";
-import { nn, data, hessian, functionObjective, modelObjective, jacobian, unflatten, flatten, tensor, gather, type Tensor } from "../../src/index";
+import { nn, data, hessian, objective, modelObjective, jacobian, unflatten, flatten, tensor, gather, type Tensor } from "../../src/index";
 
 const ds = data.gaussianMixture({ classes: 3, dim: 3, n: 6, seed: 2 });
 const net = nn.mlp([3, 4, 3], { activation: "tanh", seed: 3 });
@@ -15,7 +15,7 @@ const C = 3;
 function outputJacobian(model: typeof net, x: Tensor): { J: Float64Array; p: number; f: Float64Array } {
   const theta = flatten(model.params);
   const g = (t: Tensor) => model.apply(unflatten(t, model.params), x);
-  const J = jacobian(g, theta);
+  const J = jacobian(g)(theta);
   return { J: J.data as Float64Array, p: theta.size, f: g(theta).data as Float64Array };
 }
 
@@ -56,7 +56,7 @@ const maxAbs = (a: ArrayLike<number>) => Array.from(a).reduce((m, x) => Math.max
 function exampleGradient(i: number, label: number): Float64Array {
   const xi = gather(ds.x, [i]);
   const f = (ps: typeof net.params) => nn.crossEntropy(net.apply(ps, xi), Int32Array.of(label));
-  return functionObjective(f, net.params).gradient();
+  return objective(f, net.params).grad();
 }
 
 function outerMean(gs: Float64Array[], p: number, denom: number): Float64Array {

@@ -4,7 +4,7 @@
  * dense-Hessian oracles themselves (symmetric, exact trace).
  */
 import { strict as assert } from "node:assert";
-import { nn, data, hessian, functionObjective, modelObjective, tensor, linalg, type Model, type Dataset } from "../../src/index";
+import { nn, data, hessian, objective, modelObjective, tensor, linalg, type Model, type Dataset } from "../../src/index";
 import type { DenseResult } from "../../src/analysis/hessian";
 
 const ds = data.gaussianMixture({ classes: 3, dim: 10, n: 40, seed: 0 });
@@ -211,7 +211,7 @@ describe("hessian.topEigen vs hessian.dense (MLPs, p = 971)", function () {
   });
 });
 
-describe("hessian on any user function (functionObjective)", () => {
+describe("hessian on any user function (objective)", () => {
   it("topEigen, trace and dense of f(θ) = ½θᵀAθ + ¼Σθ⁴ at θ = 0 return the eigenvalues of A exactly", async () => {
     const lam = [5, 3, 2, 1, 0.5, -1, -4];
     const n = lam.length;
@@ -226,7 +226,7 @@ describe("hessian on any user function (functionObjective)", () => {
       const v = theta.reshape([n, 1]);
       return v.transpose().matmul(At).matmul(v).sum().mul(0.5).add(theta.pow(4).sum().mul(0.25));
     };
-    const obj = functionObjective(f, tensor(new Array(n).fill(0)));
+    const obj = objective(f, tensor(new Array(n).fill(0)));
     const r = await hessian.topEigen(obj, { k: 2, which: "both" });
     assert.ok(rel(r.eigenvalues[0], 5) < 1e-12 && rel(r.eigenvalues[1], 3) < 1e-12 && rel(r.eigenvalues[2], -4) < 1e-12 && rel(r.eigenvalues[3], -1) < 1e-12, String(r.eigenvalues));
     const D = await hessian.dense(obj);
@@ -247,7 +247,7 @@ describe("hessian.trace: Hutch++ on a low-rank operator", () => {
     const exact = lam.reduce((s, l, k) => s + l * us[k].reduce((a, x) => a + x * x, 0), 0);
     const U = tensor(us.flat(), [4, p]);
     const L = tensor(lam);
-    const obj = functionObjective((t: ReturnType<typeof tensor>) => U.matmul(t.reshape([p, 1])).reshape([4]).square().mul(L).sum().mul(0.5), tensor(new Array(p).fill(0.1)));
+    const obj = objective((t: ReturnType<typeof tensor>) => U.matmul(t.reshape([p, 1])).reshape([4]).square().mul(L).sum().mul(0.5), tensor(new Array(p).fill(0.1)));
     const hpp = await hessian.trace(obj, { probes: 30, method: "hutch++", seed: 1 });
     assert.equal(hpp.sketchRank, 4);
     assert.ok(Math.abs(hpp.trace - exact) < 1e-10 * Math.abs(exact), `${hpp.trace} vs ${exact}`);
@@ -295,9 +295,9 @@ describe("hessian: bad input → named errors", () => {
   });
   it("wrong-length vectors", () => {
     const op = hessian.operator(net, ds, {});
-    assert.throws(() => op.matvec(new Float64Array(p - 1)), /v: expected a Float64Array of length 59, got length 58/);
+    assert.throws(() => op.apply(new Float64Array(p - 1)), /v: expected a Float64Array of length 59, got length 58/);
     const g = hessian.operator(net, ds, { curvature: "ggn" });
-    assert.throws(() => g.matvec(new Float64Array(p + 2)), /v: expected a Float64Array of length 59, got length 61/);
+    assert.throws(() => g.apply(new Float64Array(p + 2)), /v: expected a Float64Array of length 59, got length 61/);
   });
   it("unknown which / curvature, power with which 'smallest'", async () => {
     await assert.rejects(hessian.topEigen(net, ds, { which: "middle" as never }), /topEigen: which: expected "largest", "smallest" or "both"/);
@@ -316,7 +316,7 @@ describe("hessian: bad input → named errors", () => {
     await assert.rejects(hessian.trace(net, ds, { batch: 41 }), /trace: batch: expected at most 40, got 41/);
     await assert.rejects(hessian.trace({} as never), /trace: target: expected \(model, data, opts\) or \(objective, opts\)/);
     assert.throws(() => hessian.smooth({ nodes: [[1, 2]], weights: [[1]] }), /smooth: result: nodes\[0\] and weights\[0\] differ in length/);
-    assert.throws(() => hessian.smooth({ nodes: [[1]], weights: [[1]] }, { sigma: -1 }), /smooth: sigma: expected a finite number > 0, got -1/);
+    assert.throws(() => hessian.smooth({ nodes: [[1]], weights: [[1]] }, { sigma: -1 }), /smooth: sigma: expected a positive finite number, got -1/);
   });
   it("dense refuses p above maxParams", async () => {
     await assert.rejects(hessian.dense(net, ds, { maxParams: 50 }), /dense: p = 59 parameters exceeds maxParams = 50/);

@@ -4,7 +4,7 @@
  * closed-form midpoint), Hessian-eigenvector directions, and named errors.
  */
 import assert from "node:assert/strict";
-import { landscape, nn, data, functionObjective, modelObjective, tensor, matmul, mul, sum, flatValues, OptlabError, Rng, Tensor } from "../../src/index";
+import { landscape, nn, data, objective, modelObjective, tensor, matmul, mul, sum, flatValues, OptlabError, Rng, Tensor } from "../../src/index";
 
 const close = (a: number, b: number, tol: number, what: string) =>
   assert.ok(Math.abs(a - b) <= tol, `${what}: got ${a}, expected ${b} (tol ${tol})`);
@@ -16,7 +16,7 @@ function quadratic(p: number, seed: number) {
   const H = B.map((_, i) => B.map((_, j) => B.reduce((s, row) => s + row[i] * row[j], 0) / p - (i === j ? 0.3 : 0))); // indefinite
   const theta = Array.from({ length: p }, () => [rng.normal()]);
   const Ht = tensor(H);
-  const obj = functionObjective((q: { w: Tensor }) => mul(sum(mul(q.w, matmul(Ht, q.w))), 0.5), { w: tensor(theta) });
+  const obj = objective((q: { w: Tensor }) => mul(sum(mul(q.w, matmul(Ht, q.w))), 0.5), { w: tensor(theta) });
   // Closed form ½ vᵀHv by float64 loops.
   const f = (v: number[]) => 0.5 * v.reduce((s, vi, i) => s + vi * H[i].reduce((t, h, j) => t + h * v[j], 0), 0);
   return { obj, f, H, theta: theta.map((r) => r[0]), rng };
@@ -205,7 +205,7 @@ describe("landscape: named errors", () => {
   it("unknown normalization", () => err(() => landscape.randomDirection(obj, { normalization: "unit" as never }), /normalization: expected "filter", "layer" or "none"/));
   it("unknown bias rule", () => err(() => landscape.randomDirection(obj, { bias: "keep" as never }), /bias: expected "zero" or "copy"/));
   it("unknown option", () => err(() => landscape.slice2d(model, ds, { step: 3 } as never), /unknown option "step"/));
-  it("model without data", () => err(() => landscape.slice1d(model), /data: expected a Dataset after the model/));
+  it("model without data", () => err(() => landscape.slice1d(model), /data: expected a Dataset {x, y, labels, …} after the model, got undefined/));
   it("interpolate: params of the wrong size", () => err(() => landscape.interpolate(model, ds, model.params, new Float64Array(5)), /paramsB: expected 13 parameters, got 5/));
   it("interpolate: non-finite params", () => err(() => landscape.interpolate(model, ds, new Float64Array(13).fill(NaN), model.params), /paramsA: non-finite value NaN at index 0/));
   it("interpolate: steps < 2", () => err(() => landscape.interpolate(model, ds, model.params, model.params, { steps: 1 }), /steps: expected an integer ≥ 2, got 1/));

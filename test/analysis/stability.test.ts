@@ -4,7 +4,7 @@
  * simulation averaged over seeds, sharpness (Lanczos, power) vs the dense Hessian, tracking.
  */
 import assert from "node:assert/strict";
-import { stability, nn, optim, data, linalg, modelObjective, functionObjective, tensor, matmul, mul, sum, OptlabError, Rng, Tensor } from "../../src/index";
+import { stability, nn, optim, data, linalg, modelObjective, objective, tensor, matmul, mul, sum, OptlabError, Rng, Tensor } from "../../src/index";
 import { randomOrthogonal } from "../../src/data/randomOrthogonal";
 
 const close = (a: number, b: number, tol: number, what: string) =>
@@ -26,7 +26,7 @@ function simulateGd(H: number[][], lr: number, steps: number, at: number[]): num
   const opt = optim.sgd({ lr });
   const out: number[] = [];
   for (let t = 1; t <= steps; t++) {
-    const g = functionObjective(f, params).gradient();
+    const g = objective(f, params).grad();
     opt.step(params, { theta: new Tensor(g, [d, 1]) });
     if (at.includes(t)) out.push(Math.hypot(...params.theta.data));
   }
@@ -174,7 +174,7 @@ describe("stability.sharpness and hessianTrace", () => {
     for (let j = 0; j < p; j++) {
       const e = new Float64Array(p);
       e[j] = 1;
-      const c = obj.hvp(e);
+      const c = obj.hvp(undefined, e);
       for (let i = 0; i < p; i++) H[i * p + j] = c[i];
     }
     // Symmetrise the columns (exact up to rounding) before the eigensolve.
@@ -280,14 +280,14 @@ describe("stability: named errors", () => {
   it("gdQuadratic: empty eigenvalues", () => err(() => stability.gdQuadratic([], 0.1), /eigenvalues: expected a non-empty array/));
   it("gdQuadratic: non-finite eigenvalue", () => err(() => stability.gdQuadratic([1, NaN], 0.1), /eigenvalues: non-finite value NaN at index 1/));
   it("gdQuadratic: no positive eigenvalue", () => err(() => stability.gdQuadratic([0, -1], 0.1), /expected at least one positive eigenvalue/));
-  it("gdQuadratic: lr ≤ 0", () => err(() => stability.gdQuadratic([1], 0), /lr: expected a finite number > 0, got 0/));
+  it("gdQuadratic: lr ≤ 0", () => err(() => stability.gdQuadratic([1], 0), /lr: expected a positive finite number, got 0/));
   it("sgdInterpolating: ragged X", () => err(() => stability.sgdInterpolating([[1, 0], [1]], 0.1), /X: row 1 has length 1, expected 2/));
   it("sgdInterpolating: zero row", () => err(() => stability.sgdInterpolating([[1, 0], [0, 0]], 0.1), /X: row 1 is zero/));
   it("sgdInterpolating: non-finite X", () => err(() => stability.sgdInterpolating([[1, Infinity]], 0.1), /X: non-finite value Infinity at row 0, column 1/));
   it("sgdInterpolating: d too large", () => err(() => stability.sgdInterpolating([new Array(25).fill(1)], 0.1), /d = 25 is too large/));
   it("sharpness: unknown method", () => aerr(() => stability.sharpness(model, ds, { method: "arnoldi" as never }), /method: expected "lanczos" or "power"/));
   it("sharpness: steps > p", () => aerr(() => stability.sharpness(model, ds, { steps: 1000 }), /steps: expected at most p = 13, got 1000/));
-  it("sharpness: missing data", () => aerr(() => stability.sharpness(model), /data: expected a Dataset after the model/));
+  it("sharpness: missing data", () => aerr(() => stability.sharpness(model), /data: expected a Dataset {x, y, labels, …} after the model, got undefined/));
   it("sharpness: unknown option", () => aerr(() => stability.sharpness(model, ds, { iters: 3 } as never), /unknown option "iters"/));
   it("hessianTrace: probes not positive", () => aerr(() => stability.hessianTrace(model, ds, { probes: 0 }), /probes: expected a positive integer, got 0/));
   it("track: bad unit", () => err(() => stability.track(model, ds, { unit: "batch" as never }), /unit: expected "epoch" or "step"/));

@@ -222,7 +222,7 @@ describe("hvp: exact Hessian–vector products vs H from finite differences and 
     const f = (theta: Tensor) => nn.crossEntropy(model.apply(unflatten(theta, model.params), x), y);
     const theta = flatten(model.params).detach();
     const p = theta.size;
-    const J = jacobian((t: Tensor) => grad(f)(t), theta);
+    const J = jacobian((t: Tensor) => grad(f)(t))(theta);
     assert.deepEqual([...J.shape], [p, p]);
     for (const j of [0, 7, p - 1]) {
       const e = new Float64Array(p);

@@ -7,7 +7,7 @@ import { Tensor } from "../../src/tensor/Tensor";
 import { Rng } from "../../src/random/Rng";
 import { add, matmul, mean, square, sub, tanh } from "../../src/tensor/ops";
 import { grad } from "../../src/autodiff";
-import { flatValues, fromFlatValues } from "../../src/autodiff/flat";
+import { flatValues, fromFlatValues } from "../../src/autodiff/ravel";
 import type { Params } from "../../src/autodiff/params";
 import {
   adam, averaged, chain, clipByGlobalNorm, flatBlocks, fromOptimizer, applyUpdates, get, initTree, isClosureOptimizer,

@@ -1,7 +1,7 @@
 import type { Dataset } from "../../data/Dataset";
 import type { Model } from "../../nn/Model";
 import type { Params } from "../../autodiff/params";
-import type { Objective } from "../objective";
+import type { Objective } from "../../objective";
 import { symEigQL } from "../../linalg/symTridiagonalEig";
 import { OptlabError, checkOptions } from "../../util/errors";
 import { TARGET_OPTIONS, buildOperator, splitArgs, type TargetOptions } from "./operator";
@@ -55,10 +55,10 @@ export async function dense(a: unknown, b?: unknown, c?: unknown): Promise<Dense
   const H = new Float64Array(p * p);
   const e = new Float64Array(p);
   const tick = ticker();
-  const start = op.matvecs;
+  const start = op.count;
   for (let j = 0; j < p; j++) {
     e[j] = 1;
-    const col = op.matvec(e);
+    const col = op.apply(e);
     e[j] = 0;
     for (let i = 0; i < p; i++) H[i * p + j] = col[i];
     await tick();
@@ -82,7 +82,7 @@ export async function dense(a: unknown, b?: unknown, c?: unknown): Promise<Dense
   const eig = symEigQL(H, p, { vectors: opts.vectors ?? false });
   const eigWallTimeMs = performance.now() - te;
   return {
-    ...runRecord(op, { method: "dense", hvps: op.matvecs - start, iterations: p, tolerance: null, toleranceReached: null, seed: null, t0 }),
+    ...runRecord(op, { method: "dense", hvps: op.count - start, iterations: p, tolerance: null, toleranceReached: null, seed: null, t0 }),
     eigenvalues: Array.from(eig.values),
     eigenvectors: eig.vectors,
     matrix: opts.matrix ? H : null,

@@ -1,7 +1,7 @@
 import type { Params } from "../../autodiff/params";
 import type { Dataset } from "../../data/Dataset";
 import type { Model } from "../../nn/Model";
-import type { Objective } from "../objective";
+import type { Objective } from "../../objective";
 import { lanczos } from "../../solvers/lanczos";
 import { toRng } from "../../random/Rng";
 import { OptlabError, checkOptions } from "../../util/errors";
@@ -73,14 +73,14 @@ export async function densityOf(op: CurvatureOperator, opts: DensityOptions): Pr
   const seed = checkSeed(opts.seed, "density");
   const rng = toRng(seed);
   const tick = ticker();
-  const start = op.matvecs;
+  const start = op.count;
   const nodes: number[][] = [];
   const weights: number[][] = [];
   const rayleigh: number[] = [];
   let iterations = 0;
   const apply = async (v: Float64Array) => {
     await tick();
-    return op.matvec(v);
+    return op.apply(v);
   };
   for (let l = 0; l < probes; l++) {
     const z = rademacher(rng, p);
@@ -93,7 +93,7 @@ export async function densityOf(op: CurvatureOperator, opts: DensityOptions): Pr
   const { mean, stdError } = meanAndStdError(rayleigh);
   const smoothed = smoothNodes(nodes, weights, opts, "density");
   return {
-    ...runRecord(op, { method: "slq", hvps: op.matvecs - start, iterations, tolerance: null, toleranceReached: null, seed, t0 }),
+    ...runRecord(op, { method: "slq", hvps: op.count - start, iterations, tolerance: null, toleranceReached: null, seed, t0 }),
     probes, steps, nodes, weights, mean, meanStdError: stdError, ...smoothed,
   };
 }

@@ -1,7 +1,7 @@
 import type { Params } from "../../autodiff/params";
 import type { Dataset } from "../../data/Dataset";
 import type { Model } from "../../nn/Model";
-import type { Objective } from "../objective";
+import type { Objective } from "../../objective";
 import { toRng } from "../../random/Rng";
 import { checkOptions } from "../../util/errors";
 import { TARGET_OPTIONS, buildOperator, splitArgs, type TargetOptions } from "./operator";
@@ -42,10 +42,10 @@ export async function diagonal(a: unknown, b?: unknown, c?: unknown): Promise<Di
   const p = op.p;
   const sum = new Float64Array(p);
   const sumSq = new Float64Array(p);
-  const start = op.matvecs;
+  const start = op.count;
   for (let s = 0; s < probes; s++) {
     const z = rademacher(rng, p);
-    const hz = op.matvec(z);
+    const hz = op.apply(z);
     for (let i = 0; i < p; i++) {
       const x = z[i] * hz[i];
       sum[i] += x;
@@ -65,7 +65,7 @@ export async function diagonal(a: unknown, b?: unknown, c?: unknown): Promise<Di
   }
   const maxRel = se.reduce((acc, s, i) => (diag[i] !== 0 ? Math.max(acc, s / Math.abs(diag[i])) : acc), 0);
   return {
-    ...runRecord(op, { method: "hutchinson-diagonal", hvps: op.matvecs - start, iterations: probes, tolerance: null, toleranceReached: maxRel, seed, t0 }),
+    ...runRecord(op, { method: "hutchinson-diagonal", hvps: op.count - start, iterations: probes, tolerance: null, toleranceReached: maxRel, seed, t0 }),
     diagonal: diag, stdError: se, trace: tr, probes,
   };
 }

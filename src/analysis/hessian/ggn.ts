@@ -1,12 +1,12 @@
 import { Tensor } from "../../tensor/Tensor";
 import { gather, softmax, sigmoid } from "../../tensor/ops";
 import { grad, hvp, jvp, vjp } from "../../autodiff/transforms";
-import { flatValues, fromFlatValues } from "../../autodiff/flat";
+import { flatValues, fromFlatValues } from "../../autodiff/ravel";
 import type { Params } from "../../autodiff/params";
 import type { Dataset } from "../../data/Dataset";
 import type { Model } from "../../nn/Model";
 import { LOSSES, getLoss, type Loss, type LossName } from "../../nn/losses";
-import type { Objective } from "../objective";
+import type { Objective } from "../../objective";
 import { toRng, type Rng } from "../../random/Rng";
 import { OptlabError } from "../../util/errors";
 import type { CurvatureKind, CurvatureOperator } from "./operator";
@@ -82,21 +82,22 @@ export function outputCurvatureOperator(where: string, model: Model, data: Datas
     curvature: o.curvature,
     blocks: objective.blocks,
     dtype,
-    n,
+    n: objective.p,
+    examples: n,
     batch: o.batch,
     indices: o.indices,
-    matvecs: 0,
+    count: 0,
     objective,
     sampledTargets,
-    matvec(v) {
+    apply(v) {
       if (!(v instanceof Float64Array) || v.length !== objective.p) throw new OptlabError(`v: expected a Float64Array of length ${objective.p}, got ${v instanceof Float64Array ? `length ${v.length}` : typeof v}`);
-      op.matvecs++;
+      op.count++;
       if (o.curvature === "ggn" || o.curvature === "residual") {
         const u = jv(v);
         const hu = hvp(lossOf(y), outputs, u) as Tensor;
         const g = jtu(hu);
         if (o.curvature === "ggn") return g;
-        const h = objective.hvp(v);
+        const h = objective.hvp(undefined, v);
         for (let i = 0; i < h.length; i++) h[i] -= g[i];
         return h;
       }

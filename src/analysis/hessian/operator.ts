@@ -2,7 +2,10 @@ import type { Params } from "../../autodiff/params";
 import type { Dataset } from "../../data/Dataset";
 import type { Model } from "../../nn/Model";
 import type { Loss, LossName } from "../../nn/losses";
-import { modelObjective, type Objective, type ParamBlock } from "../objective";
+import { modelObjective, type Objective, type Linearization } from "../../objective";
+import { isObjective, splitTarget } from "../../objective/target";
+import type { ParamBlock } from "../../autodiff/ravel";
+import type { LinearOperator } from "../../linalg/LinearOperator";
 import { toRng } from "../../random/Rng";
 import { OptlabError, checkOptions } from "../../util/errors";
 import { checkPositiveInt, checkSeed } from "./util";
@@ -16,23 +19,27 @@ import { outputCurvatureOperator } from "./ggn";
 export type CurvatureKind = "hessian" | "ggn" | "fisher" | "empiricalFisher" | "residual";
 export const CURVATURES: readonly CurvatureKind[] = ["hessian", "ggn", "fisher", "empiricalFisher", "residual"];
 
-/** A symmetric curvature operator v ↦ C·v on the flat parameter vector θ ∈ ℝᵖ. */
-export interface CurvatureOperator {
+/**
+ * A symmetric curvature operator v ↦ C·v on the flat parameter vector θ ∈ ℝᵖ: a LinearOperator
+ * (n = p) that also says which matrix it is and what it was computed on.
+ */
+export interface CurvatureOperator extends LinearOperator {
+  /** Number of parameters p (= n). */
   readonly p: number;
   readonly curvature: CurvatureKind;
   /** Parameter blocks (leaves) in flat order, for per-layer views. */
   readonly blocks: readonly ParamBlock[];
   readonly dtype: "f64" | "f32";
   /** Examples the loss averages over (null for a user function). */
-  readonly n: number | null;
+  readonly examples: number | null;
   /** Mini-batch size when the rows were drawn with `batch`, else null. */
   readonly batch: number | null;
   /** Rows used, when a subset (from `indices` or `batch`). */
   readonly indices: number[] | null;
   /** Operator products so far (HVPs for the Hessian; jvp+vjp pairs for GGN/Fisher). */
-  matvecs: number;
-  /** C·v for v of length p. */
-  matvec(v: Float64Array): Float64Array;
+  count: number;
+  /** C·v for v of length p (a fresh array). */
+  apply(v: Float64Array): Float64Array;
   /** The objective (Hessian, gradient, value) behind the operator. */
   readonly objective: Objective;
   /** For `fisher`: the targets sampled from the model's predictive distribution, per Monte Carlo sample. */
@@ -55,32 +62,8 @@ export interface TargetOptions {
 }
 export const TARGET_OPTIONS = ["loss", "indices", "batch", "curvature", "fisherSamples", "seed"] as const;
 
-function isObjective(x: unknown): x is Objective {
-  return typeof x === "object" && x !== null && typeof (x as Objective).hvp === "function" && typeof (x as Objective).p === "number" && Array.isArray((x as Objective).blocks);
-}
-
-function isModel(x: unknown): x is Model {
-  return typeof x === "object" && x !== null && typeof (x as Model).apply === "function" && "params" in x;
-}
-
-/**
- * Split the two call forms `f(model, data, opts)` and `f(objective, opts)` into a target and the
- * options object.
- */
-export function splitArgs<O>(where: string, a: unknown, b: unknown, c: unknown): { target: Objective | { model: Model; data: Dataset }; opts: O } {
-  if (isObjective(a)) {
-    if (c !== undefined) throw new OptlabError(`${where}: with an Objective the options come second: ${where}(objective, opts)`);
-    if (b !== undefined && (typeof b !== "object" || b === null)) throw new OptlabError(`${where}: opts: expected an object`);
-    return { target: a, opts: (b ?? {}) as O };
-  }
-  if (isModel(a)) {
-    const d = b as Dataset;
-    if (typeof d !== "object" || d === null || !d.x || !d.y) throw new OptlabError(`${where}: data: expected a Dataset {x, y, labels, …}`);
-    if (c !== undefined && (typeof c !== "object" || c === null)) throw new OptlabError(`${where}: opts: expected an object`);
-    return { target: { model: a, data: d }, opts: (c ?? {}) as O };
-  }
-  throw new OptlabError(`${where}: target: expected (model, data, opts) or (objective, opts) where objective comes from functionObjective/modelObjective`);
-}
+/** The calling conventions (objective, opts) / (model, data, opts), parsed in one place. */
+export const splitArgs = splitTarget;
 
 /** Build the curvature operator an analysis runs on. */
 export function buildOperator(where: string, target: Objective | { model: Model; data: Dataset }, opts: TargetOptions): CurvatureOperator {
@@ -120,21 +103,26 @@ export function buildOperator(where: string, target: Objective | { model: Model;
   return outputCurvatureOperator(where, model, data, objective, { curvature, loss: opts.loss, indices, batch, fisherSamples: opts.fisherSamples ?? 1, seed });
 }
 
-function hessianOperator(objective: Objective, n: number | null, batch: number | null, indices: number[] | null): CurvatureOperator {
+function hessianOperator(objective: Objective, examples: number | null, batch: number | null, indices: number[] | null): CurvatureOperator {
+  // Linearized lazily, once: building the operator costs nothing; the first product records the
+  // gradient graph and every product after it is one reverse sweep of that graph.
+  let lin: Linearization | null = null;
   const op: CurvatureOperator = {
+    n: objective.p,
     p: objective.p,
     curvature: "hessian",
     blocks: objective.blocks,
     dtype: objective.dtype,
-    n,
+    examples,
     batch,
     indices,
-    matvecs: 0,
+    count: 0,
     objective,
-    matvec(v) {
+    apply(v) {
       if (!(v instanceof Float64Array) || v.length !== objective.p) throw new OptlabError(`v: expected a Float64Array of length ${objective.p}, got ${v instanceof Float64Array ? `length ${v.length}` : typeof v}`);
-      op.matvecs++;
-      return objective.hvp(v);
+      lin ??= objective.linearize();
+      op.count++;
+      return lin.hvp.apply(v);
     },
   };
   return op;
@@ -142,7 +130,7 @@ function hessianOperator(objective: Objective, n: number | null, batch: number |
 
 /**
  * The curvature operator of (model, data) or of an Objective, for use with solvers (Lanczos, CG)
- * or custom estimators: `operator(model, data, {curvature: "ggn"}).matvec(v)`.
+ * or custom estimators: `operator(model, data, {curvature: "ggn"}).apply(v)`.
  */
 export function operator(model: Model, data: Dataset, opts?: TargetOptions): CurvatureOperator;
 export function operator<P extends Params>(objective: Objective<P>, opts?: TargetOptions): CurvatureOperator;

@@ -1,7 +1,7 @@
 import type { Params } from "../../autodiff/params";
 import type { Dataset } from "../../data/Dataset";
 import type { Model } from "../../nn/Model";
-import type { Objective } from "../objective";
+import type { Objective } from "../../objective";
 import { toRng } from "../../random/Rng";
 import { OptlabError, checkOptions } from "../../util/errors";
 import { TARGET_OPTIONS, buildOperator, splitArgs, type CurvatureOperator, type TargetOptions } from "./operator";
@@ -64,14 +64,14 @@ export async function perLayer(a: unknown, b?: unknown, c?: unknown): Promise<Pe
   const probes = opts.probes === undefined ? 100 : checkPositiveInt(opts.probes, "probes", "perLayer");
   const seed = checkSeed(opts.seed, "perLayer");
   const groups = groupBlocks(op, mode);
-  const start = op.matvecs;
+  const start = op.count;
   const rng = toRng(seed);
   const tick = ticker();
   const samples: number[][] = groups.map(() => []);
   const total: number[] = [];
   for (let s = 0; s < probes; s++) {
     const z = rademacher(rng, op.p);
-    const hz = op.matvec(z);
+    const hz = op.apply(z);
     let all = 0;
     groups.forEach((g, gi) => {
       let t = 0;
@@ -86,18 +86,18 @@ export async function perLayer(a: unknown, b?: unknown, c?: unknown): Promise<Pe
   for (let gi = 0; gi < groups.length; gi++) {
     const g = groups[gi];
     const est = meanAndStdError(samples[gi]);
-    const before = op.matvecs;
+    const before = op.count;
     let eig = { eigenvalues: [] as number[], residuals: [] as number[], converged: [] as boolean[] };
     const kk = Math.min(k, opts.which === "both" ? Math.floor(g.index.length / 2) : g.index.length);
     if (kk > 0) {
       const r = await topEigenOf(restrict(op, g.index), { k: kk, which: opts.which, tol: opts.tol, seed });
       eig = { eigenvalues: r.eigenvalues, residuals: r.residuals, converged: r.converged };
     }
-    blocks.push({ name: g.name, paths: g.paths, size: g.index.length, trace: est.mean, stdError: est.stdError, ...eig, hvps: op.matvecs - before });
+    blocks.push({ name: g.name, paths: g.paths, size: g.index.length, trace: est.mean, stdError: est.stdError, ...eig, hvps: op.count - before });
   }
   const tot = meanAndStdError(total);
   return {
-    ...runRecord(op, { method: "per-block hutchinson + lanczos", hvps: op.matvecs - start, iterations: probes, tolerance: opts.tol ?? (k > 0 ? 1e-6 : null), toleranceReached: null, seed, t0 }),
+    ...runRecord(op, { method: "per-block hutchinson + lanczos", hvps: op.count - start, iterations: probes, tolerance: opts.tol ?? (k > 0 ? 1e-6 : null), toleranceReached: null, seed, t0 }),
     blocks, trace: tot.mean, traceStdError: tot.stdError, probes,
   };
 }
@@ -127,17 +127,17 @@ function restrict(op: CurvatureOperator, index: number[]): CurvatureOperator {
     ...op,
     p: index.length,
     blocks: [],
-    get matvecs() {
-      return op.matvecs;
+    get count() {
+      return op.count;
     },
-    set matvecs(_v: number) {
+    set count(_v: number) {
       /* counted on the parent */
     },
-    matvec(v: Float64Array) {
+    apply(v: Float64Array) {
       if (v.length !== index.length) throw new OptlabError(`v: expected length ${index.length}, got ${v.length}`);
       full.fill(0);
       for (let i = 0; i < index.length; i++) full[index[i]] = v[i];
-      const w = op.matvec(full);
+      const w = op.apply(full);
       return Float64Array.from(index, (i) => w[i]);
     },
   };

@@ -36,7 +36,7 @@ export function runRecord(
     method: fields.method,
     curvature: op.curvature,
     p: op.p,
-    n: op.n,
+    n: op.examples,
     batch: op.batch,
     hvps: fields.hvps,
     iterations: fields.iterations,

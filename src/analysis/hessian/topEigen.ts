@@ -1,12 +1,13 @@
 import type { Dataset } from "../../data/Dataset";
 import type { Model } from "../../nn/Model";
 import type { Params } from "../../autodiff/params";
-import type { Objective } from "../objective";
-import { lanczos } from "../../solvers/lanczos";
+import type { Objective } from "../../objective";
+import { lanczosRun } from "../../solvers/lanczos";
 import { toRng } from "../../random/Rng";
 import { OptlabError, checkOptions } from "../../util/errors";
 import { TARGET_OPTIONS, buildOperator, splitArgs, type CurvatureOperator, type TargetOptions } from "./operator";
 import { runRecord, type RunRecord } from "./record";
+import { checkFiniteBlocks } from "../../objective/finite";
 import { checkPositive, checkPositiveInt, checkSeed, dot, norm, ticker } from "./util";
 
 export type Which = "largest" | "smallest" | "both";
@@ -31,6 +32,11 @@ export interface TopEigenOptions extends TargetOptions {
   maxIter?: number;
   /** Return unit eigenvectors (length p each); default false. */
   vectors?: boolean;
+  /**
+   * Start vector [p] instead of a seeded Gaussian (Lanczos; power: for the first pair), e.g. the
+   * previous top eigenvector to warm-start sharpness tracking during training.
+   */
+  start?: Float64Array;
 }
 
 export interface TopEigenResult extends RunRecord {
@@ -54,7 +60,7 @@ export interface TopEigenResult extends RunRecord {
   steps: number[];
 }
 
-const OPTIONS = [...TARGET_OPTIONS, "k", "which", "method", "tol", "maxSteps", "maxIter", "vectors"];
+const OPTIONS = [...TARGET_OPTIONS, "k", "which", "method", "tol", "maxSteps", "maxIter", "vectors", "start"];
 
 /**
  * The k extreme eigenvalues (and optionally eigenvectors) of the loss Hessian (or GGN / Fisher,
@@ -91,15 +97,20 @@ export async function topEigenOf(op: CurvatureOperator, opts: TopEigenOptions): 
   const seed = checkSeed(opts.seed, "topEigen");
   if (opts.tol !== undefined) checkPositive(opts.tol, "tol", "topEigen");
   if (opts.vectors !== undefined && typeof opts.vectors !== "boolean") throw new OptlabError(`topEigen: vectors: expected a boolean, got ${String(opts.vectors)}`);
-  const start = op.matvecs;
+  if (opts.start !== undefined) {
+    if (!(opts.start instanceof Float64Array) || opts.start.length !== p) throw new OptlabError(`topEigen: start: expected a Float64Array of length ${p}`);
+    checkFiniteBlocks(opts.start, op.blocks.length ? op.blocks : [{ path: "start", offset: 0, size: p, shape: [p] }], "topEigen: start");
+    if (!(norm(opts.start) > 0)) throw new OptlabError("topEigen: start: expected a non-zero vector");
+  }
+  const start = op.count;
   if (method === "power") {
     if (opts.maxSteps !== undefined) throw new OptlabError(`topEigen: maxSteps: applies to method "lanczos"; power iteration takes maxIter`);
     if (which !== "largest") throw new OptlabError(`topEigen: which: method "power" finds the largest-|λ| eigenvalues (PyHessian); use method "lanczos" for "${which}"`);
     const tol = opts.tol ?? 1e-3;
     const maxIter = opts.maxIter === undefined ? 100 : checkPositiveInt(opts.maxIter, "maxIter", "topEigen");
-    const r = await powerIteration(op, k, tol, maxIter, seed, opts.vectors ?? false);
+    const r = await powerIteration(op, k, tol, maxIter, seed, opts.vectors ?? false, opts.start);
     return {
-      ...runRecord(op, { method: "power", hvps: op.matvecs - start, iterations: r.steps.reduce((s, x) => s + x, 0), tolerance: tol, toleranceReached: Math.max(...r.changes), seed, t0 }),
+      ...runRecord(op, { method: "power", hvps: op.count - start, iterations: r.steps.reduce((s, x) => s + x, 0), tolerance: tol, toleranceReached: Math.max(...r.changes), seed, t0 }),
       which, k, eigenvalues: r.values, end: r.values.map(() => "largest"), residuals: r.residuals, converged: r.converged,
       largest: r.values.slice(), smallest: [], eigenvectors: r.vectors, steps: r.steps,
     };
@@ -109,12 +120,18 @@ export async function topEigenOf(op: CurvatureOperator, opts: TopEigenOptions): 
   const want = which === "both" ? 2 * k : k;
   const maxSteps = opts.maxSteps === undefined ? Math.min(p, Math.max(30 * k, 300)) : checkPositiveInt(opts.maxSteps, "maxSteps", "topEigen", p);
   if (maxSteps < want) throw new OptlabError(`topEigen: maxSteps: expected at least ${want} Krylov steps for ${want} eigenpairs, got ${maxSteps}`);
-  const memo = memoOperator(op);
-  const startVec = toRng(seed).normals(p);
+  const startVec = opts.start ? Float64Array.from(opts.start) : toRng(seed).normals(p);
+  const tick = ticker();
+  // One Lanczos run, grown until every wanted Ritz pair converges: each product and each
+  // reorthogonalization is paid once.
+  const run = lanczosRun(async (v: Float64Array) => {
+    await tick();
+    return op.apply(v);
+  }, p, { start: startVec });
   let m = Math.min(maxSteps, Math.max(2 * want + 20, 40));
   for (;;) {
-    memo.rewind();
-    const res = await lanczos(memo.apply, p, { steps: m, start: startVec, vectors: false });
+    await run.extend(m);
+    const res = run.result(false);
     const sel = select(res.values.length, k, which);
     const scale = Math.max(Math.abs(res.values[0]), Math.abs(res.values[res.values.length - 1]), 1e-300);
     const ok = sel.map((j) => res.residuals[j] <= tol * scale);
@@ -122,8 +139,7 @@ export async function topEigenOf(op: CurvatureOperator, opts: TopEigenOptions): 
     if (done) {
       let vecs: number[][] | null = null;
       if (opts.vectors) {
-        memo.rewind();
-        const rv = await lanczos(memo.apply, p, { steps: m, start: startVec, vectors: true });
+        const rv = run.result(true);
         vecs = sel.map((j) => Array.from((rv.ritzVectors as Float64Array[])[j]));
       }
       const values = sel.map((j) => res.values[j]);
@@ -132,7 +148,7 @@ export async function topEigenOf(op: CurvatureOperator, opts: TopEigenOptions): 
       // An invariant Krylov space (β = 0) makes its Ritz pairs exact.
       const converged = res.invariant ? sel.map(() => true) : ok;
       return {
-        ...runRecord(op, { method: "lanczos", hvps: op.matvecs - start, iterations: res.matvecs, tolerance: tol, toleranceReached: Math.max(...residuals) / scale, seed, t0 }),
+        ...runRecord(op, { method: "lanczos", hvps: op.count - start, iterations: res.matvecs, tolerance: tol, toleranceReached: Math.max(...residuals) / scale, seed, t0 }),
         which, k, eigenvalues: values, end, residuals, converged,
         largest: values.filter((_, i) => end[i] === "largest"), smallest: values.filter((_, i) => end[i] === "smallest"),
         eigenvectors: vecs, steps: sel.map(() => res.matvecs),
@@ -152,41 +168,8 @@ function select(m: number, k: number, which: Which): number[] {
   return [...top, ...bottom];
 }
 
-/**
- * Wrap an operator so a rerun of a deterministic Lanczos from the same start vector replays
- * earlier products instead of recomputing them: growing the Krylov dimension costs only the new
- * HVPs. A replay is used only when the input vector is bitwise identical to the recorded one.
- */
-function memoOperator(op: CurvatureOperator) {
-  const inputs: Float64Array[] = [];
-  const outputs: Float64Array[] = [];
-  let call = 0;
-  const tick = ticker();
-  return {
-    rewind() {
-      call = 0;
-    },
-    async apply(v: Float64Array): Promise<Float64Array> {
-      const i = call++;
-      if (i < inputs.length) {
-        const u = inputs[i];
-        let same = true;
-        for (let t = 0; t < v.length; t++) if (u[t] !== v[t]) { same = false; break; }
-        if (same) return outputs[i];
-        inputs.length = i;
-        outputs.length = i;
-      }
-      await tick();
-      const w = op.matvec(v);
-      inputs.push(Float64Array.from(v));
-      outputs.push(w);
-      return w;
-    },
-  };
-}
-
 /** PyHessian's power iteration with deflation (hessian.eigenvalues), with residuals recorded. */
-async function powerIteration(op: CurvatureOperator, k: number, tol: number, maxIter: number, seed: number, keepVectors: boolean) {
+async function powerIteration(op: CurvatureOperator, k: number, tol: number, maxIter: number, seed: number, keepVectors: boolean, first?: Float64Array) {
   const p = op.p;
   const rng = toRng(seed);
   const tick = ticker();
@@ -197,7 +180,7 @@ async function powerIteration(op: CurvatureOperator, k: number, tol: number, max
   const steps: number[] = [];
   const changes: number[] = [];
   for (let e = 0; e < k; e++) {
-    let v = rng.normals(p);
+    let v = e === 0 && first ? Float64Array.from(first) : rng.normals(p);
     let lambda: number | null = null;
     let ok = false;
     let it = 0;
@@ -216,7 +199,7 @@ async function powerIteration(op: CurvatureOperator, k: number, tol: number, max
       if (!(nv > 0)) throw new OptlabError(`topEigen: power iteration lost its vector (k = ${k} exceeds the rank of the deflated operator?)`);
       for (let i = 0; i < p; i++) v[i] /= nv;
       await tick();
-      const hv = op.matvec(v);
+      const hv = op.apply(v);
       it++;
       const tmp = dot(hv, v);
       let r2 = 0;

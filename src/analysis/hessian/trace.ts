@@ -1,7 +1,7 @@
 import type { Params } from "../../autodiff/params";
 import type { Dataset } from "../../data/Dataset";
 import type { Model } from "../../nn/Model";
-import type { Objective } from "../objective";
+import type { Objective } from "../../objective";
 import { toRng } from "../../random/Rng";
 import { OptlabError, checkOptions } from "../../util/errors";
 import { TARGET_OPTIONS, buildOperator, splitArgs, type CurvatureOperator, type TargetOptions } from "./operator";
@@ -57,13 +57,13 @@ export async function traceOf(op: CurvatureOperator, opts: TraceOptions): Promis
   const rng = toRng(seed);
   const tick = ticker();
   const p = op.p;
-  const start = op.matvecs;
+  const start = op.count;
   if (method === "hutchinson") {
     const samples: number[] = [];
     let est = meanAndStdError([0]);
     for (let i = 0; i < probes; i++) {
       const z = rademacher(rng, p);
-      samples.push(dot(z, op.matvec(z)));
+      samples.push(dot(z, op.apply(z)));
       await tick();
       if (tol !== null && samples.length >= 10) {
         est = meanAndStdError(samples);
@@ -72,7 +72,7 @@ export async function traceOf(op: CurvatureOperator, opts: TraceOptions): Promis
     }
     est = meanAndStdError(samples);
     return {
-      ...runRecord(op, { method, hvps: op.matvecs - start, iterations: samples.length, tolerance: tol, toleranceReached: est.mean !== 0 ? est.stdError / Math.abs(est.mean) : null, seed, t0 }),
+      ...runRecord(op, { method, hvps: op.count - start, iterations: samples.length, tolerance: tol, toleranceReached: est.mean !== 0 ? est.stdError / Math.abs(est.mean) : null, seed, t0 }),
       trace: est.mean, stdError: est.stdError, probes: samples.length, samples, sketchTrace: null, sketchRank: null,
     };
   }
@@ -81,13 +81,13 @@ export async function traceOf(op: CurvatureOperator, opts: TraceOptions): Promis
   const s = Math.min(Math.floor(probes / 3), p);
   const Y: Float64Array[] = [];
   for (let i = 0; i < s; i++) {
-    Y.push(op.matvec(rademacher(rng, p)));
+    Y.push(op.apply(rademacher(rng, p)));
     await tick();
   }
   const Q = orthonormalBasis(Y);
   let sketchTrace = 0;
   for (const q of Q) {
-    sketchTrace += dot(q, op.matvec(q));
+    sketchTrace += dot(q, op.apply(q));
     await tick();
   }
   const samples: number[] = [];
@@ -95,13 +95,13 @@ export async function traceOf(op: CurvatureOperator, opts: TraceOptions): Promis
   for (let i = 0; i < rest; i++) {
     const z = rademacher(rng, p);
     project(z, Q);
-    samples.push(dot(z, op.matvec(z)));
+    samples.push(dot(z, op.apply(z)));
     await tick();
   }
   const est = samples.length > 0 ? meanAndStdError(samples) : { mean: 0, stdError: 0 };
   const total = sketchTrace + est.mean;
   return {
-    ...runRecord(op, { method, hvps: op.matvecs - start, iterations: probes, tolerance: null, toleranceReached: total !== 0 ? est.stdError / Math.abs(total) : null, seed, t0 }),
+    ...runRecord(op, { method, hvps: op.count - start, iterations: probes, tolerance: null, toleranceReached: total !== 0 ? est.stdError / Math.abs(total) : null, seed, t0 }),
     trace: total, stdError: est.stdError, probes: samples.length, samples, sketchTrace, sketchRank: Q.length,
   };
 }

@@ -1,22 +1,10 @@
 import { getBackendChoice } from "../../backend/registry";
 import { OptlabError } from "../../util/errors";
+import { positiveInt, positiveNumber } from "../../util/validate";
 
 /** Internal helpers shared by the hessian analyses: vectors, the event-loop yield, the run record. */
 
-export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
-export function norm(a: ArrayLike<number>): number {
-  return Math.sqrt(dot(a, a));
-}
-
-/** y ← y + c·x. */
-export function axpy(y: Float64Array, c: number, x: ArrayLike<number>): void {
-  for (let i = 0; i < y.length; i++) y[i] += c * x[i];
-}
+export { dot, norm2 as norm } from "../../linalg/vector";
 
 /** The cooperative yield of long analyses (also stops them when a kernel interrupt arrives). */
 export { ticker } from "../../util/interrupt";
@@ -29,18 +17,11 @@ export function backendName(dtype: "f64" | "f32"): string {
 }
 
 export function checkPositiveInt(value: unknown, argument: string, where: string, max?: number): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw new OptlabError(`${where}: ${argument}: expected a positive integer, got ${String(value)}`);
-  }
-  if (max !== undefined && value > max) throw new OptlabError(`${where}: ${argument}: expected at most ${max}, got ${value}`);
-  return value;
+  return positiveInt(value, `${where}: ${argument}`, max);
 }
 
 export function checkPositive(value: unknown, argument: string, where: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new OptlabError(`${where}: ${argument}: expected a finite number > 0, got ${String(value)}`);
-  }
-  return value;
+  return positiveNumber(value, `${where}: ${argument}`);
 }
 
 export function checkSeed(value: unknown, where: string): number {

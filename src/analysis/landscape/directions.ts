@@ -1,9 +1,10 @@
 import { Tensor } from "../../tensor/Tensor";
-import { flatValues } from "../../autodiff/flat";
-import { lanczos } from "../../solvers/lanczos";
+import { flatValues } from "../../autodiff/ravel";
+import { topEigen } from "../hessian/topEigen";
 import { toRng } from "../../random/Rng";
 import { OptlabError, checkOptions } from "../../util/errors";
-import type { Objective, ParamBlock } from "../objective";
+import type { Objective } from "../../objective";
+import type { ParamBlock } from "../../autodiff/ravel";
 import type { Params } from "../../autodiff/params";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any parameter tree
@@ -160,8 +161,8 @@ export interface HessianDirectionsResult {
 }
 
 /**
- * The top-k Hessian eigenvectors at the objective's centre by Lanczos (full reorthogonalization)
- * on exact HVPs, as slice directions ("along Hessian eigenvectors").
+ * The top-k Hessian eigenvectors at the objective's centre (`hessian.topEigen`: Lanczos with full
+ * reorthogonalization on exact HVPs), as slice directions ("along Hessian eigenvectors").
  */
 export async function hessianDirections(obj: AnyObjective, opts: { k?: number; steps?: number; seed?: number } = {}): Promise<HessianDirectionsResult> {
   const where = "landscape.hessianDirections";
@@ -170,16 +171,13 @@ export async function hessianDirections(obj: AnyObjective, opts: { k?: number; s
   if (!Number.isInteger(k) || k < 1 || k > obj.p) throw new OptlabError(`${where}: k: expected an integer in [1, ${obj.p}], got ${String(k)}`);
   const steps = opts.steps ?? Math.min(obj.p, Math.max(30, 3 * k));
   const seed = opts.seed ?? 0;
-  const h0 = obj.hvps;
-  const r = await lanczos((v) => obj.hvp(v), obj.p, { steps, seed });
-  const m = r.values.length;
-  const idx = Array.from({ length: Math.min(k, m) }, (_, i) => m - 1 - i);
+  const r = await topEigen(obj, { k, maxSteps: steps, seed, vectors: true });
   return {
-    vectors: idx.map((i) => r.ritzVectors![i]),
-    eigenvalues: idx.map((i) => r.values[i]),
-    residuals: idx.map((i) => r.residuals[i]),
-    hvps: obj.hvps - h0,
-    steps: r.alpha.length,
+    vectors: (r.eigenvectors as number[][]).map((v) => Float64Array.from(v)),
+    eigenvalues: r.eigenvalues,
+    residuals: r.residuals,
+    hvps: r.hvps,
+    steps: r.steps[0],
     seed,
   };
 }

@@ -1,9 +1,9 @@
 import { OptlabError, checkOptions } from "../../util/errors";
-import { modelObjective, type ModelObjectiveOptions } from "../objective";
+import { modelObjective, type ModelObjectiveOptions } from "../../objective";
 import type { Model } from "../../nn/Model";
 import type { Dataset } from "../../data/Dataset";
 import type { Params } from "../../autodiff/params";
-import { backendName } from "../stability/target";
+import { backendName } from "../hessian/util";
 import { toFlat } from "./directions";
 
 export interface InterpolateOptions extends ModelObjectiveOptions {

@@ -1,8 +1,9 @@
 import { OptlabError, checkOptions } from "../../util/errors";
 import type { Dataset } from "../../data/Dataset";
 import type { Params } from "../../autodiff/params";
-import type { ModelObjectiveOptions, Objective } from "../objective";
-import { backendName, resolveTarget, type StabilityTarget } from "../stability/target";
+import type { ModelObjectiveOptions, Objective } from "../../objective";
+import { resolveObjective, type Target as StabilityTarget } from "../../objective/target";
+import { backendName } from "../hessian/util";
 import { givenDirection, randomDirection, checkNormalization, type BiasRule, type Direction, type DirectionInfo, type Normalization } from "./directions";
 
 export interface SliceOptions {
@@ -89,7 +90,7 @@ function directionsFor(where: string, obj: Objective<any>, opts: SliceOptions, c
 export function slice1d(target: StabilityTarget, data?: Dataset | SliceOptions, options?: SliceOptions & ModelObjectiveOptions): Slice1d {
   const where = "landscape.slice1d";
   const t0 = performance.now();
-  const { obj, opts } = resolveTarget<SliceOptions>(where, target, data, options, OPTIONS);
+  const { obj, opts } = resolveObjective<SliceOptions>(where, target, data, options, OPTIONS);
   if (opts.betas !== undefined) throw new OptlabError(`${where}: betas: a 1-D slice has no second axis (use slice2d)`);
   const alphas = grid(where, "alphas", opts.alphas, opts.range, opts.steps ?? 21);
   const [d] = directionsFor(where, obj, opts, 1);
@@ -118,7 +119,7 @@ export function slice1d(target: StabilityTarget, data?: Dataset | SliceOptions, 
 export function slice2d(target: StabilityTarget, data?: Dataset | SliceOptions, options?: SliceOptions & ModelObjectiveOptions): Slice2d {
   const where = "landscape.slice2d";
   const t0 = performance.now();
-  const { obj, opts } = resolveTarget<SliceOptions>(where, target, data, options, OPTIONS);
+  const { obj, opts } = resolveObjective<SliceOptions>(where, target, data, options, OPTIONS);
   const steps = opts.steps ?? 11;
   const alphas = grid(where, "alphas", opts.alphas, opts.range, steps);
   const betas = grid(where, "betas", opts.betas, opts.range, steps);

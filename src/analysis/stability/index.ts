@@ -6,4 +6,4 @@
 export { sharpness, hessianTrace, type SharpnessOptions, type SharpnessResult, type TraceOptions, type TraceResult } from "./sharpness";
 export { track, type StabilityTracker, type StabilityHistory, type StabilityTrackOptions } from "./track";
 export { gdQuadratic, sgdInterpolating, type GdQuadraticResult, type SgdInterpolatingResult, type SgdInterpolatingOptions } from "./quadratic";
-export type { StabilityTarget } from "./target";
+export type { StabilityTarget } from "./sharpness";

@@ -1,7 +1,7 @@
 import { Tensor } from "../../tensor/Tensor";
 import { symEig } from "../../linalg/symEig";
 import { OptlabError, checkOptions } from "../../util/errors";
-import { positiveNumber } from "./target";
+import { checkPositive as positiveNumber } from "../hessian/util";
 
 export interface GdQuadraticResult {
   method: "gd-linear-stability";

@@ -1,9 +1,14 @@
-import { lanczos } from "../../solvers/lanczos";
-import { toRng } from "../../random/Rng";
-import { OptlabError } from "../../util/errors";
+import { OptlabError, checkOptions } from "../../util/errors";
 import type { Dataset } from "../../data/Dataset";
-import type { ModelObjectiveOptions } from "../objective";
-import { backendName, dot, positiveInt, positiveNumber, resolveTarget, type StabilityTarget } from "./target";
+import type { ModelObjectiveOptions } from "../../objective";
+import type { Target } from "../../objective/target";
+import { topEigenOf } from "../hessian/topEigen";
+import { traceOf } from "../hessian/trace";
+import { buildOperator, splitArgs } from "../hessian/operator";
+import { checkPositive, checkPositiveInt, checkSeed } from "../hessian/util";
+
+/** What a stability analysis runs on: an Objective, or a model (followed by its data). */
+export type StabilityTarget = Target;
 
 export interface SharpnessOptions {
   /** "lanczos" (default; largest algebraic eigenvalue) or "power" (PyHessian-style; largest in magnitude). */
@@ -42,80 +47,55 @@ export interface SharpnessResult {
 }
 
 const OPTIONS = ["method", "steps", "maxIter", "tol", "seed", "start"] as const;
+const MODEL_OPTIONS = ["loss", "indices"] as const;
+
+/** Split (target, data?, opts?) and check the option names (the model form also takes loss/indices). */
+function resolve<O extends object>(where: string, target: unknown, data: unknown, options: unknown, allowed: readonly string[]) {
+  const { target: t, opts } = splitArgs<O & ModelObjectiveOptions>(where, target, data, options);
+  checkOptions(opts, "model" in t ? [...allowed, ...MODEL_OPTIONS] : allowed, where);
+  return { op: buildOperator(where, t, { loss: opts.loss, indices: opts.indices }), opts };
+}
 
 /**
- * Sharpness λ_max of the Hessian of a loss by Hessian–vector products: `sharpness(objective, opts)`
- * or `sharpness(model, data, {loss, indices, ...})`. Lanczos (full reorthogonalization) returns
- * the largest algebraic eigenvalue; power iteration converges to the eigenvalue of largest
+ * Sharpness λ_max of the Hessian of a loss: `sharpness(objective, opts)` or `sharpness(model,
+ * data, {loss, indices, ...})`. It is `hessian.topEigen` with k = 1 (one implementation of the
+ * eigensolvers), reported in the stability vocabulary. Lanczos (full reorthogonalization, default)
+ * returns the largest algebraic eigenvalue; power iteration converges to the eigenvalue of largest
  * magnitude (equal to λ_max when λ_max ≥ |λ_min|, the usual case near minima).
  *
  * @throws OptlabError naming the option for a bad method, steps, maxIter, tol, seed or start.
  */
 export async function sharpness(target: StabilityTarget, data?: Dataset | SharpnessOptions, options?: SharpnessOptions & ModelObjectiveOptions): Promise<SharpnessResult> {
   const where = "stability.sharpness";
-  const t0 = performance.now();
-  const { obj, opts } = resolveTarget<SharpnessOptions>(where, target, data, options, OPTIONS);
+  const { op, opts } = resolve<SharpnessOptions>(where, target, data, options, OPTIONS);
   const method = opts.method ?? "lanczos";
   if (method !== "lanczos" && method !== "power") throw new OptlabError(`${where}: method: expected "lanczos" or "power", got ${String(method)}`);
-  const tol = positiveNumber(opts.tol ?? 1e-6, "tol", where);
-  const seed = opts.seed ?? 0;
-  if (!Number.isInteger(seed)) throw new OptlabError(`${where}: seed: expected an integer, got ${String(seed)}`);
-  const p = obj.p;
-  if (opts.start !== undefined && (!(opts.start instanceof Float64Array) || opts.start.length !== p)) {
-    throw new OptlabError(`${where}: start: expected a Float64Array of length ${p}`);
-  }
-  const hvps0 = obj.hvps;
-  let lambda: number;
-  let v: Float64Array;
-  let residual: number;
-  let iterations: number;
-  if (method === "lanczos") {
-    const steps = positiveInt(opts.steps ?? Math.min(p, 30), "steps", where);
-    if (steps > p) throw new OptlabError(`${where}: steps: expected at most p = ${p}, got ${steps}`);
-    const r = await lanczos((x) => obj.hvp(x), p, { steps, seed, start: opts.start });
-    const k = r.values.length - 1;
-    lambda = r.values[k];
-    v = r.ritzVectors![k];
-    residual = r.residuals[k];
-    iterations = r.alpha.length;
-  } else {
-    const maxIter = positiveInt(opts.maxIter ?? 200, "maxIter", where);
-    v = opts.start ? Float64Array.from(opts.start) : toRng(seed).normals(p);
-    scale(v, 1 / Math.sqrt(dot(v, v)));
-    let hv = obj.hvp(v);
-    lambda = dot(v, hv);
-    iterations = 1;
-    for (; iterations < maxIter; iterations++) {
-      const n = Math.sqrt(dot(hv, hv));
-      if (!(n > 0)) break;
-      v = Float64Array.from(hv, (x) => x / n);
-      hv = obj.hvp(v);
-      const next = dot(v, hv);
-      const done = Math.abs(next - lambda) <= tol * Math.abs(next);
-      lambda = next;
-      if (done) {
-        iterations++;
-        break;
-      }
-    }
-    let r2 = 0;
-    for (let i = 0; i < p; i++) r2 += (hv[i] - lambda * v[i]) ** 2;
-    residual = Math.sqrt(r2);
-  }
+  const tol = checkPositive(opts.tol ?? 1e-6, "tol", where);
+  const seed = checkSeed(opts.seed, where);
+  if (method === "power" && opts.steps !== undefined) throw new OptlabError(`${where}: steps: applies to method "lanczos"; power iteration takes maxIter`);
+  if (method === "lanczos" && opts.maxIter !== undefined) throw new OptlabError(`${where}: maxIter: applies to method "power"; Lanczos takes steps`);
+  const steps = opts.steps === undefined ? undefined : checkPositiveInt(opts.steps, "steps", where);
+  if (steps !== undefined && steps > op.p) throw new OptlabError(`${where}: steps: expected at most p = ${op.p}, got ${steps}`);
+  const maxIter = opts.maxIter === undefined ? 200 : checkPositiveInt(opts.maxIter, "maxIter", where);
+  const r = await topEigenOf(op, {
+    k: 1, method, tol, seed, vectors: true, start: opts.start,
+    ...(method === "lanczos" ? (steps !== undefined ? { maxSteps: Math.max(steps, 1) } : {}) : { maxIter }),
+  });
+  const lambda = r.eigenvalues[0];
   return {
     method,
     lambdaMax: lambda,
-    vector: v,
-    residual,
-    converged: residual <= tol * Math.abs(lambda),
+    vector: Float64Array.from((r.eigenvectors as number[][])[0]),
+    residual: r.residuals[0],
+    converged: r.residuals[0] <= tol * Math.abs(lambda),
     tolerance: tol,
-    iterations,
-    hvps: obj.hvps - hvps0,
-    p,
+    iterations: r.steps[0],
+    hvps: r.hvps,
+    p: r.p,
     seed,
-    dtype: obj.dtype,
-    backend: backendName(obj.dtype),
-    wallTimeMs: performance.now() - t0,
+    dtype: r.dtype,
+    backend: r.backend,
+    wallTimeMs: r.wallTimeMs,
   };
 }
 
@@ -142,39 +122,25 @@ export interface TraceResult {
 
 /**
  * Hutchinson's estimate of tr(H) with Rademacher probes z (E[zᵀHz] = tr H), with its standard
- * error: `hessianTrace(objective, opts)` or `hessianTrace(model, data, opts)`.
+ * error: `hessianTrace(objective, opts)` or `hessianTrace(model, data, opts)` — `hessian.trace`
+ * with method "hutchinson", in the stability vocabulary.
  */
 export async function hessianTrace(target: StabilityTarget, data?: Dataset | TraceOptions, options?: TraceOptions & ModelObjectiveOptions): Promise<TraceResult> {
   const where = "stability.hessianTrace";
-  const t0 = performance.now();
-  const { obj, opts } = resolveTarget<TraceOptions>(where, target, data, options, ["probes", "seed"]);
-  const probes = positiveInt(opts.probes ?? 20, "probes", where);
-  const seed = opts.seed ?? 0;
-  if (!Number.isInteger(seed)) throw new OptlabError(`${where}: seed: expected an integer, got ${String(seed)}`);
-  const rng = toRng(seed);
-  const hvps0 = obj.hvps;
-  const samples: number[] = [];
-  for (let k = 0; k < probes; k++) {
-    const z = new Float64Array(obj.p);
-    for (let i = 0; i < obj.p; i++) z[i] = rng.rademacher();
-    samples.push(dot(z, obj.hvp(z)));
-  }
-  const mean = samples.reduce((a, b) => a + b, 0) / probes;
-  const variance = probes > 1 ? samples.reduce((a, b) => a + (b - mean) ** 2, 0) / (probes - 1) : NaN;
+  const { op, opts } = resolve<TraceOptions>(where, target, data, options, ["probes", "seed"]);
+  const probes = checkPositiveInt(opts.probes ?? 20, "probes", where);
+  const seed = checkSeed(opts.seed, where);
+  const r = await traceOf(op, { method: "hutchinson", probes, seed });
   return {
     method: "hutchinson",
-    trace: mean,
-    stdErr: Math.sqrt(variance / probes),
+    trace: r.trace,
+    stdErr: probes > 1 ? r.stdError : NaN,
     probes,
-    hvps: obj.hvps - hvps0,
-    p: obj.p,
+    hvps: r.hvps,
+    p: r.p,
     seed,
-    dtype: obj.dtype,
-    backend: backendName(obj.dtype),
-    wallTimeMs: performance.now() - t0,
+    dtype: r.dtype,
+    backend: r.backend,
+    wallTimeMs: r.wallTimeMs,
   };
-}
-
-function scale(v: Float64Array, c: number): void {
-  for (let i = 0; i < v.length; i++) v[i] *= c;
 }

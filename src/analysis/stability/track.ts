@@ -1,12 +1,12 @@
 import { OptlabError, checkOptions } from "../../util/errors";
-import { modelObjective, type ModelObjectiveOptions } from "../objective";
+import { modelObjective, type ModelObjectiveOptions } from "../../objective";
 import type { Model } from "../../nn/Model";
 import type { Params } from "../../autodiff/params";
 import type { Dataset } from "../../data/Dataset";
 import type { EpochInfo, StepInfo } from "../../optim/train";
 import type { Optimizer } from "../../optim/Optimizer";
 import { sharpness, hessianTrace, type SharpnessResult } from "./sharpness";
-import { positiveInt } from "./target";
+import { checkPositiveInt as positiveInt } from "../hessian/util";
 
 export interface StabilityTrackOptions extends ModelObjectiveOptions {
   /** Record every `every` epochs (unit "epoch", default) or steps (unit "step"). Default 1. */

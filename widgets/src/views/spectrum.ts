@@ -1,15 +1,11 @@
+import type { Objective } from "@optlab/core";
 import { WidgetError } from "../model/errors";
 import { renderSpectrum } from "../svg/spectrum";
 import { OptlabView } from "./base";
 import { SPECTRUM } from "./schema";
 
-/** An objective the slice is evaluated on (duck-typed @optlab/core Objective). */
-export interface SliceObjective {
-  readonly p: number;
-  value(theta?: Float64Array): number;
-  gradient(theta?: Float64Array): Float64Array;
-  center(): Float64Array;
-}
+/** What the slice needs of an @optlab/core Objective (values and the gradient at θ₀). */
+export type SliceObjective = Pick<Objective, "p" | "value" | "grad" | "center">;
 
 export interface SpectrumOptions {
   title?: string;
@@ -156,7 +152,7 @@ export class SpectrumView extends OptlabView {
       const v = Float64Array.from(raw, (x) => x / norm);
       const theta0 = obj.center();
       const l0 = obj.value(theta0);
-      const g = obj.gradient(theta0);
+      const g = obj.grad(theta0);
       let gv = 0;
       for (let i = 0; i < v.length; i++) gv += g[i] * v[i];
       const lambda = eig[index];
