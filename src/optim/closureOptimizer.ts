@@ -86,11 +86,11 @@ export function checkClosure(closure: unknown, p: number, name: string, needsHvp
   check(
     c !== null && typeof c === "object" && typeof c.value === "function" && typeof c.valueAndGrad === "function",
     `${where}: closure`,
-    "expected a LossClosure (optim.lossClosure(f, params) or optim.flatClosure({...}))",
+    "expected a LossClosure: an Objective (modelObjective(model, data), objective(f, params), functionsObjective({...})) or { p, value, valueAndGrad, hvp? }",
   );
   if (c.p !== p) throw new OptlabError(`${where}: closure: it has p = ${c.p} but params has ${p} elements`);
-  if (needsHvp && typeof c.hvp !== "function") {
-    throw new OptlabError(`${where}: closure: ${name} needs Hessian–vector products; the closure has no hvp (use optim.lossClosure, or give flatClosure an hvp or hessian)`);
+  if (needsHvp && (typeof c.hvp !== "function" || c.hasHvp === false)) {
+    throw new OptlabError(`${where}: closure: ${name} needs Hessian–vector products; the closure has no hvp (pass an autodiff Objective such as modelObjective or objective(f, params), or give functionsObjective an hvp or hessian)`);
   }
 }
 

@@ -36,7 +36,7 @@ export function solveDense(a: ArrayLike<number>, b: ArrayLike<number>, n: number
 /** The dense Hessian p×p (row-major) from p exact HVPs of the closure. */
 export function denseHessian(closure: LossClosure, theta: Float64Array): Float64Array {
   const p = theta.length;
-  if (!closure.hvp) throw new OptlabError("denseHessian: closure: needs hvp (use optim.lossClosure)");
+  if (!closure.hvp || closure.hasHvp === false) throw new OptlabError("denseHessian: closure: needs hvp (pass an autodiff Objective such as objective(f, params))");
   const H = new Float64Array(p * p);
   for (let i = 0; i < p; i++) {
     const e = new Float64Array(p);
