@@ -21,16 +21,7 @@ export function layoutSize(blocks: readonly FlatBlock[]): number {
   return blocks.reduce((s, b) => s + b.size, 0);
 }
 
-/** Write a flat float64 vector back into the leaves' typed arrays IN PLACE (rounded to f32 leaves). */
-export function writeFlat(params: Params, theta: ArrayLike<number>): void {
-  let off = 0;
-  for (const t of leaves(params)) {
-    const d = t.data;
-    if (ArrayBuffer.isView(theta)) d.set((theta as Float64Array).subarray(off, off + d.length)); // set rounds to f32 like assignment
-    else for (let i = 0; i < d.length; i++) d[i] = theta[off + i];
-    off += d.length;
-  }
-}
+export { writeFlat } from "../autodiff/ravel";
 
 /** Views (no copies) of the part of each flat array that belongs to leaf `block`. */
 export function leafViews(block: FlatBlock, ...arrays: Float64Array[]): Float64Array[] {

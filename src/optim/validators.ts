@@ -1,25 +1,21 @@
 import { check } from "../util/errors";
+import { describe, positiveNumber } from "../util/validate";
 
 /**
  * Option checks of optim, the one home for them: each names the caller (`where`) and the option,
  * says what was expected and what came, and never clamps. Built on `check` (util/errors).
  */
 
-/** A value as it should appear in an error message. */
-export function describe(x: unknown): string {
-  if (typeof x === "function") return "a function without a description";
-  if (typeof x === "string") return JSON.stringify(x);
-  return String(x);
-}
+export { describe } from "../util/validate";
 
 /** A finite number >= `min` (default 0). */
 export function checkNonNegative(x: unknown, name: string, where: string, min = 0): asserts x is number {
   check(typeof x === "number" && Number.isFinite(x) && x >= min, `${where}: ${name}`, `expected a finite number >= ${min}, got ${describe(x)}`);
 }
 
-/** A finite number > 0. */
+/** A finite number > 0 (util/validate's check, in optim's (value, name, where) form). */
 export function checkPositive(x: unknown, name: string, where: string): asserts x is number {
-  check(typeof x === "number" && Number.isFinite(x) && x > 0, `${where}: ${name}`, `expected a finite number > 0, got ${describe(x)}`);
+  positiveNumber(x, `${where}: ${name}`);
 }
 
 /** A number in [0, 1). */
