@@ -1,0 +1,111 @@
+/**
+ * The curves chart (CurvesView, live and static): one panel per `panel` name, stacked, each with
+ * its own x scale and x title (epoch panels on epochs, step panels on steps), its own y scale (log
+ * where asked) and its own legend in the corner its curves leave emptiest. Series are identified
+ * within their panel — two panels may each have a series called "loss".
+ */
+import * as d3 from "d3";
+import { minMaxIndices } from "../decimate";
+import { axisWidth, drawAxis, drawLegend, emptiestCorner, extent, legendSize, linePath, PALETTE, positiveExtent, type Box, type LegendEntry, type Scale } from "../guides";
+import { formatTick } from "../ticks";
+import type { Target } from "../target";
+import { sizeRoot, type DrawOptions, type Get } from "./frame";
+
+/** One curve of the view's `series` trait. */
+export interface CurveSeries {
+  name: string;
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  axis?: "left" | "right";
+  style?: "line" | "dashed" | "points";
+  panel?: string;
+  /** x title of its panel (default: the view's x_label). */
+  x_label?: string;
+}
+
+/** Panel names in order of first appearance. */
+export function panelsOf(series: readonly CurveSeries[]): string[] {
+  const out: string[] = [];
+  for (const s of series) {
+    const p = s.panel ?? s.name;
+    if (!out.includes(p)) out.push(p);
+  }
+  return out;
+}
+
+/** Height of one panel (px): the view's height split over at most two panels, at least 150. */
+export function panelHeight(height: number, panels: number): number {
+  return Math.max(150, Math.round(height / Math.max(1, Math.min(panels, 2))));
+}
+
+export interface CurvesPanelLayout {
+  panel: string;
+  box: Box;
+  x: d3.ScaleLinear<number, number>;
+  series: CurveSeries[];
+}
+
+export function drawCurves(get: Get, root: Target, o: DrawOptions = {}): CurvesPanelLayout[] {
+  const W = Number(get("width") ?? 560);
+  const series = ((get("series") as CurveSeries[] | undefined) ?? []).filter((s) => s && typeof s.name === "string");
+  const panels = panelsOf(series);
+  const logY = new Set((get("log_y") as string[] | undefined) ?? []);
+  const xLabel = String(get("x_label") ?? "step");
+  const ph = panelHeight(Number(get("height") ?? 320), panels.length);
+  const height = Math.max(1, panels.length) * ph;
+  sizeRoot(root, W, height);
+  const top0 = 0;
+  const out: CurvesPanelLayout[] = [];
+  panels.forEach((p, pi) => {
+    const ss = series.filter((s) => (s.panel ?? s.name) === p);
+    const log = logY.has(p);
+    const g = root.append("g").attr("class", "curves-panel").attr("data-panel", p);
+    const yScale = (side: "left" | "right") => {
+      const ys = ss.filter((s) => (s.axis ?? "left") === side);
+      if (!ys.length) return null;
+      if (log) {
+        const [lo, hi] = positiveExtent(...ys.map((s) => s.y));
+        return d3.scaleLog().domain([lo / 1.2, hi * 1.2]).clamp(true);
+      }
+      const [lo, hi] = extent(...ys.map((s) => s.y));
+      return d3.scaleLinear().domain([lo - (hi - lo) * 0.05, hi + (hi - lo) * 0.05]);
+    };
+    const yl = yScale("left");
+    const yr = yScale("right");
+    const y0 = top0 + pi * ph + 8;
+    const lw = yl ? axisWidth(yl.range([100, 0]) as unknown as Scale, log, 4) + 4 : 20;
+    const rw = yr ? axisWidth(yr.range([100, 0]) as unknown as Scale, log, 4) + 4 : 14;
+    const box: Box = { x0: lw, y0, x1: W - rw, y1: y0 + ph - 46 };
+    yl?.range([box.y1, box.y0]);
+    yr?.range([box.y1, box.y0]);
+    const x = d3.scaleLinear().domain(extent(...ss.map((s) => s.x))).range([box.x0, box.x1]);
+    const title = ss.find((s) => s.x_label)?.x_label ?? xLabel;
+    drawAxis(g, { scale: x as unknown as Scale, side: "bottom", box, ticks: Math.max(2, Math.round((box.x1 - box.x0) / 90)), title, className: "x-axis" });
+    if (yl) drawAxis(g, { scale: yl as unknown as Scale, side: "left", box, log, ticks: 4, title: `${p}${log ? " (log)" : ""}`, className: "y-axis" });
+    if (yr) drawAxis(g, { scale: yr as unknown as Scale, side: "right", box, log, ticks: 4, className: "y-axis right" });
+    const entries: LegendEntry[] = [];
+    const drawn: [number, number][][] = [];
+    ss.forEach((s, k) => {
+      const y = ((s.axis ?? "left") === "right" ? yr : yl)!;
+      const color = PALETTE[k % PALETTE.length];
+      const idx = minMaxIndices(s.x, s.y, box.x1 - box.x0).filter((i) => Number.isFinite(s.y[i]) && Number.isFinite(s.x[i]) && (!log || s.y[i] > 0));
+      const style = s.style ?? "line";
+      if (style === "points") {
+        const pts = g.append("g").attr("class", "mark series series-points").attr("data-series", s.name).attr("data-points", idx.length);
+        for (const i of idx) pts.append("circle").attr("r", 2).attr("cx", x(s.x[i])).attr("cy", y(s.y[i])).attr("fill", color);
+      } else {
+        g.append("path").attr("class", `mark series series-line${style === "dashed" ? " dashed reference" : ""}`).attr("data-series", s.name).attr("data-points", idx.length)
+          .attr("fill", "none").attr("stroke", color).attr("stroke-width", 1.6).attr("stroke-dasharray", style === "dashed" ? "5,4" : null)
+          .attr("d", linePath(idx, (i) => x(s.x[i]), (i) => y(s.y[i])));
+      }
+      drawn.push(idx.map((i) => [x(s.x[i]), y(s.y[i])]));
+      let last = NaN;
+      for (let i = s.y.length - 1; i >= 0 && !Number.isFinite(last); i--) last = s.y[i];
+      entries.push({ label: `${s.name}${Number.isFinite(last) ? ` = ${formatTick(+last.toPrecision(4))}` : ""}`, color, sample: style === "dashed" ? "dashed" : style === "points" ? "point" : "line", id: s.name });
+    });
+    const at = emptiestCorner(box, legendSize(entries), drawn);
+    drawLegend(g, entries, at.x, at.y);
+    out.push({ panel: p, box, x, series: ss });
+  });
+  return out;
+}
