@@ -16,7 +16,7 @@ export const PALETTE: readonly string[] = d3.schemeTableau10;
 
 /** Width in px of a label at the figures' 11 px sans-serif (a conservative average glyph width). */
 export function textWidth(s: string, px = 11): number {
-  return [...s].length * px * 0.58;
+  return [...s].length * px * 0.55;
 }
 
 /** A rectangle in px. */
@@ -197,7 +197,7 @@ export function colorBarWidth(o: Pick<ColorBarOptions, "domain" | "format" | "wi
 /** A vertical colour bar (`g.colorbar`: 48 `rect.colorbar-step`s, an axis with ticks, a title). */
 export function drawColorBar(parent: Target, o: ColorBarOptions): Target {
   const w = o.width ?? 12;
-  const g = parent.append("g").attr("class", "colorbar").attr("transform", `translate(${o.x},0)`);
+  const g = parent.append("g").attr("class", "colorbar").attr("transform", `translate(${o.x},0)`).attr("shape-rendering", "crispEdges");
   const [lo, hi] = o.domain;
   const steps = 48;
   const h = o.height / steps;

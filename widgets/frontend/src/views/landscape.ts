@@ -10,6 +10,7 @@ import * as d3 from "d3";
 import { DOMWidgetModel } from "@jupyter-widgets/base";
 import { LANDSCAPE } from "../../../src/views/schema";
 import { drawLandscape } from "../../../src/svg/charts/landscape";
+import { coord } from "../../../src/svg/target";
 import { control, fmt, OptlabView, specDefaults, specSerializers } from "../common";
 import { svgTarget } from "../d3target";
 
@@ -98,11 +99,12 @@ export class LandscapeView extends OptlabView {
     const flat = m.get("trajectories") as Float64Array;
     const paths = this.svg.selectAll<SVGPathElement, unknown>("path.trajectory").nodes();
     const heads = this.svg.selectAll<SVGCircleElement, unknown>("circle.trajectory-head").nodes();
-    const line = d3.line<[number, number]>().x((p) => x(p[0])).y((p) => y(p[1]));
+    // Same path precision and coordinates as the chart draws, so the final frame equals it.
+    const line = d3.line<[number, number]>().x((p) => x(p[0])).y((p) => y(p[1])).digits(2);
     const drawUpTo = (step: number) => runs.forEach((run, k) => {
       const n = Math.min(run.length, step + 1);
       if (paths[k]) paths[k].setAttribute("d", n > 0 ? line(run.slice(0, n)) ?? "" : "");
-      if (n > 0 && heads[k]) (heads[k].setAttribute("cx", String(x(run[n - 1][0]))), heads[k].setAttribute("cy", String(y(run[n - 1][1]))));
+      if (n > 0 && heads[k]) (heads[k].setAttribute("cx", coord(x(run[n - 1][0]))), heads[k].setAttribute("cy", coord(y(run[n - 1][1]))));
     });
     this.timer?.stop();
     const longest = d3.max(runs, (r) => r.length) ?? 0;

@@ -36,6 +36,11 @@ export interface CollapseLayout {
   etf: Box | null;
 }
 
+/** Short legend names (the long ones are in METRIC_LABELS, shown on hover). */
+export const METRIC_SHORT: Record<(typeof COLLAPSE_METRICS)[number], string> = {
+  nc1: "NC1", nc2_equinorm: "NC2 equinorm", nc2_equiangular: "NC2 equiangular", nc2_etf: "NC2 to ETF", nc3: "NC3", nc4: "NC4",
+};
+
 /** Default view angles of the 3-D projection (radians). */
 export const DEFAULT_ANGLES = { yaw: 0.6, pitch: 0.35 };
 
@@ -47,7 +52,7 @@ export function drawCollapse(get: Get, root: Target, o: DrawOptions & { yaw?: nu
   const means = nums(get, "means");
   const etf = nums(get, "etf");
   const hasGeo = C > 0 && means.length === C * dims;
-  const S = hasGeo ? Math.min(H, 240) : 0;
+  const S = hasGeo ? Math.min(H - 16, 150) : 0;
   const width = W + (hasGeo ? 2 * S + 16 : 0);
   sizeRoot(root, width, H);
   const top = 8;
@@ -59,7 +64,7 @@ export function drawCollapse(get: Get, root: Target, o: DrawOptions & { yaw?: nu
     const idx = d3.range(Math.min(epoch.length, ys.length)).filter((i) => ys[i] > 0 && Number.isFinite(ys[i]) && Number.isFinite(epoch[i]));
     return { key, ys, idx, color: PALETTE[k] };
   }).filter((s) => s.idx.length > 0);
-  const entries: LegendEntry[] = series.map((s) => ({ label: METRIC_LABELS[s.key], color: s.color, sample: "line", id: s.key }));
+  const entries: LegendEntry[] = series.map((s) => ({ label: METRIC_SHORT[s.key], color: s.color, sample: "line", id: s.key }));
   const leg = legendSize(entries);
   const y = d3.scaleLog().domain(positiveExtent(...series.map((s) => s.idx.map((i) => s.ys[i]))).map((v, i) => (i ? v * 1.5 : v / 1.5)));
   const left = axisWidth(y.range([100, 0]) as unknown as Scale, true, 4) + 6;

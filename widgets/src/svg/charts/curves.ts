@@ -60,35 +60,55 @@ export function drawCurves(get: Get, root: Target, o: DrawOptions = {}): CurvesP
     const ss = series.filter((s) => (s.panel ?? s.name) === p);
     const log = logY.has(p);
     const g = root.append("g").attr("class", "curves-panel").attr("data-panel", p);
-    const yScale = (side: "left" | "right") => {
+    const plotH = ph - 54;
+    // Headroom (px) kept free above the data, for the legend when no corner is empty.
+    const yScale = (side: "left" | "right", headroom: number) => {
       const ys = ss.filter((s) => (s.axis ?? "left") === side);
       if (!ys.length) return null;
+      const k = plotH / Math.max(1, plotH - headroom);
       if (log) {
         const [lo, hi] = positiveExtent(...ys.map((s) => s.y));
-        return d3.scaleLog().domain([lo / 1.2, hi * 1.2]).clamp(true);
+        const a = Math.log(lo / 1.2);
+        const b = Math.log(hi * 1.2);
+        return d3.scaleLog().domain([Math.exp(a), Math.exp(a + (b - a) * k)]).clamp(true);
       }
       const [lo, hi] = extent(...ys.map((s) => s.y));
-      return d3.scaleLinear().domain([lo - (hi - lo) * 0.05, hi + (hi - lo) * 0.05]);
+      const a = lo - (hi - lo) * 0.05;
+      const b = hi + (hi - lo) * 0.05;
+      return d3.scaleLinear().domain([a, a + (b - a) * k]);
     };
-    const yl = yScale("left");
-    const yr = yScale("right");
-    const y0 = top0 + pi * ph + 8;
-    const lw = yl ? axisWidth(yl.range([100, 0]) as unknown as Scale, log, 4) + 4 : 20;
-    const rw = yr ? axisWidth(yr.range([100, 0]) as unknown as Scale, log, 4) + 4 : 14;
-    const box: Box = { x0: lw, y0, x1: W - rw, y1: y0 + ph - 46 };
-    yl?.range([box.y1, box.y0]);
-    yr?.range([box.y1, box.y0]);
-    const x = d3.scaleLinear().domain(extent(...ss.map((s) => s.x))).range([box.x0, box.x1]);
+    const entries: LegendEntry[] = ss.map((s, k) => {
+      let last = NaN;
+      for (let i = s.y.length - 1; i >= 0 && !Number.isFinite(last); i--) last = s.y[i];
+      const style = s.style ?? "line";
+      return { label: `${s.name}${Number.isFinite(last) ? ` = ${formatTick(+last.toPrecision(4))}` : ""}`, color: PALETTE[k % PALETTE.length], sample: style === "dashed" ? "dashed" : style === "points" ? "point" : "line", id: s.name };
+    });
+    const leg = legendSize(entries);
+    const place = (headroom: number) => {
+      const yl = yScale("left", headroom);
+      const yr = yScale("right", headroom);
+      const y0 = top0 + pi * ph + 8;
+      const lw = yl ? axisWidth(yl.range([100, 0]) as unknown as Scale, log, 4) + 4 : 20;
+      const rw = yr ? axisWidth(yr.range([100, 0]) as unknown as Scale, log, 4) + 4 : 14;
+      const box: Box = { x0: lw, y0, x1: W - rw, y1: y0 + plotH };
+      yl?.range([box.y1, box.y0]);
+      yr?.range([box.y1, box.y0]);
+      const x = d3.scaleLinear().domain(extent(...ss.map((s) => s.x))).range([box.x0, box.x1]);
+      const idx = ss.map((s) => minMaxIndices(s.x, s.y, box.x1 - box.x0).filter((i) => Number.isFinite(s.y[i]) && Number.isFinite(s.x[i]) && (!log || s.y[i] > 0)));
+      const pts = ss.map((s, k) => { const y = ((s.axis ?? "left") === "right" ? yr : yl)!; return idx[k].map((i) => [x(s.x[i]), y(s.y[i])] as [number, number]); });
+      return { yl, yr, box, x, idx, pts, at: emptiestCorner(box, leg, pts) };
+    };
+    let L = place(0);
+    if (L.at.covered > 0) L = place(leg.height + 10);
+    const { yl, yr, box, x } = L;
     const title = ss.find((s) => s.x_label)?.x_label ?? xLabel;
     drawAxis(g, { scale: x as unknown as Scale, side: "bottom", box, ticks: Math.max(2, Math.round((box.x1 - box.x0) / 90)), title, className: "x-axis" });
     if (yl) drawAxis(g, { scale: yl as unknown as Scale, side: "left", box, log, ticks: 4, title: `${p}${log ? " (log)" : ""}`, className: "y-axis" });
     if (yr) drawAxis(g, { scale: yr as unknown as Scale, side: "right", box, log, ticks: 4, className: "y-axis right" });
-    const entries: LegendEntry[] = [];
-    const drawn: [number, number][][] = [];
     ss.forEach((s, k) => {
       const y = ((s.axis ?? "left") === "right" ? yr : yl)!;
       const color = PALETTE[k % PALETTE.length];
-      const idx = minMaxIndices(s.x, s.y, box.x1 - box.x0).filter((i) => Number.isFinite(s.y[i]) && Number.isFinite(s.x[i]) && (!log || s.y[i] > 0));
+      const idx = L.idx[k];
       const style = s.style ?? "line";
       if (style === "points") {
         const pts = g.append("g").attr("class", "mark series series-points").attr("data-series", s.name).attr("data-points", idx.length);
@@ -98,13 +118,8 @@ export function drawCurves(get: Get, root: Target, o: DrawOptions = {}): CurvesP
           .attr("fill", "none").attr("stroke", color).attr("stroke-width", 1.6).attr("stroke-dasharray", style === "dashed" ? "5,4" : null)
           .attr("d", linePath(idx, (i) => x(s.x[i]), (i) => y(s.y[i])));
       }
-      drawn.push(idx.map((i) => [x(s.x[i]), y(s.y[i])]));
-      let last = NaN;
-      for (let i = s.y.length - 1; i >= 0 && !Number.isFinite(last); i--) last = s.y[i];
-      entries.push({ label: `${s.name}${Number.isFinite(last) ? ` = ${formatTick(+last.toPrecision(4))}` : ""}`, color, sample: style === "dashed" ? "dashed" : style === "points" ? "point" : "line", id: s.name });
     });
-    const at = emptiestCorner(box, legendSize(entries), drawn);
-    drawLegend(g, entries, at.x, at.y);
+    drawLegend(g, entries, L.at.x, L.at.y);
     out.push({ panel: p, box, x, series: ss });
   });
   return out;

@@ -46,7 +46,9 @@ export function drawKernel(get: Get, root: Target, o: DrawOptions = {}): KernelL
   const labels = nums(get, "labels");
   const sort = get("sort_by_label") === true;
   const kind = String(get("kind") ?? "gram");
-  const eig = nums(get, "eigenvalues").filter((v) => v > 0 && Number.isFinite(v)).sort((a, b) => b - a);
+  // Eigenvalues below λmax·1e-12 are float64 round-off of a rank-deficient kernel, not decay: left out.
+  const pos = nums(get, "eigenvalues").filter((v) => v > 0 && Number.isFinite(v)).sort((a, b) => b - a);
+  const eig = pos.filter((v) => v >= pos[0] * 1e-12);
   const ok = rows * cols > 0 && K.length === rows * cols;
   // Size first (the title is centred on the whole figure).
   const left = 52;
@@ -81,7 +83,7 @@ export function drawKernel(get: Get, root: Target, o: DrawOptions = {}): KernelL
         count[bi * bc + bj]++;
       }
     }
-    const g = root.append("g").attr("class", "heatmap");
+    const g = root.append("g").attr("class", "heatmap").attr("shape-rendering", "crispEdges");
     const bw = cw / bc;
     const bh = ch / br;
     for (let i = 0; i < br; i++) {
@@ -114,7 +116,8 @@ export function drawKernel(get: Get, root: Target, o: DrawOptions = {}): KernelL
     y.range([box.y1, box.y0]);
     const x = d3.scaleLog().domain([1, Math.max(2, eig.length)]).range([box.x0, box.x1]);
     const g = root.append("g").attr("class", "decay");
-    drawAxis(g, { scale: x as unknown as Scale, side: "bottom", box, log: true, ticks: 4, title: "index k (log)" });
+    const dropped = pos.length - eig.length;
+    drawAxis(g, { scale: x as unknown as Scale, side: "bottom", box, log: true, ticks: 4, title: `index k (log)${dropped ? `; ${dropped} below λ₁·10⁻¹² not shown` : ""}` });
     drawAxis(g, { scale: y as unknown as Scale, side: "left", box, log: true, ticks: 4, title: "eigenvalue λₖ (log)" });
     const idx = d3.range(eig.length);
     g.append("path").attr("class", "decay-line").attr("fill", "none").attr("stroke", DECAY_COLOR).attr("stroke-width", 1.5).attr("d", linePath(idx, (k) => x(k + 1), (k) => y(eig[k])));
