@@ -13,10 +13,13 @@ const CSS = `
 .optlab-view svg.optlab-figure { display: block; overflow: visible; background: #fff; border-radius: 2px; }
 .optlab-view svg.optlab-figure text { font: 11px system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; }
 .optlab-view .eig-mark.clickable { cursor: pointer; }
+.optlab-view.optlab-offline .eig-mark.clickable { cursor: default; }
 .optlab-view .eig-mark:hover .stem-line { stroke-width: 3; }
 .optlab-view .status { color: var(--jp-ui-font-color2, #666); font-style: italic; }
 .optlab-view .status.error { color: #c0392b; font-style: normal; }
 .optlab-view .badge-live { color: #fff; background: #d6452b; border-radius: 3px; padding: 0 5px; font-size: 10px; margin-left: 6px; }
+.optlab-view .needs-kernel { opacity: .45; cursor: not-allowed; }
+.optlab-view .kernel-note { color: var(--jp-ui-font-color2, #777); font-size: 11px; font-style: italic; }
 .optlab-tooltip { position: absolute; pointer-events: none; background: rgba(30,30,30,.9); color: #fff; padding: 3px 6px; border-radius: 3px; font: 11px/1.3 system-ui, sans-serif; white-space: pre; z-index: 10; display: none; }
 `;
 

@@ -55,6 +55,7 @@ export class LandscapeView extends OptlabView {
     this.statusEl = document.createElement("span");
     this.statusEl.className = "status";
     row.appendChild(this.statusEl);
+    this.needsKernel(this.optRow, this.lrIn.parentElement!, this.momIn.parentElement!, this.stepsIn.parentElement!, this.runBtn);
     this.svg = d3.select(this.bodyEl).append("svg").attr("class", "optlab-figure landscape");
   }
 
@@ -83,7 +84,7 @@ export class LandscapeView extends OptlabView {
     for (const el of [this.optRow, this.lrIn.parentElement!, this.momIn.parentElement!, this.stepsIn.parentElement!, this.runBtn]) el.style.display = interactive ? "" : "none";
     const status = m.get("status") as string;
     this.statusEl.classList.toggle("error", status === "error");
-    this.statusEl.textContent = status === "computing" ? "computing…" : status === "error" ? String(m.get("error")) : interactive ? "click the map to set the start point" : "";
+    this.statusEl.textContent = status === "computing" ? "computing…" : status === "error" ? String(m.get("error")) : interactive && this.kernelLive ? "click the map to set the start point" : "";
   }
 
   protected override draw(): void {
@@ -121,7 +122,7 @@ export class LandscapeView extends OptlabView {
 
     // Hover shows coordinates and the loss; a click moves the start point (kernel recomputes).
     this.svg.append("rect").attr("class", "landscape-hit").attr("x", plot.x0).attr("y", plot.y0).attr("width", plot.x1 - plot.x0).attr("height", plot.y1 - plot.y0).attr("fill", "transparent")
-      .style("cursor", m.get("interactive") ? "crosshair" : "")
+      .style("cursor", m.get("interactive") && this.kernelLive ? "crosshair" : "")
       .on("mousemove", (ev: MouseEvent) => {
         const [px, py] = d3.pointer(ev);
         const xv = x.invert(px);
@@ -136,7 +137,7 @@ export class LandscapeView extends OptlabView {
       })
       .on("mouseleave", () => this.tooltip.hide())
       .on("click", (ev: MouseEvent) => {
-        if (!m.get("interactive")) return;
+        if (!m.get("interactive") || !this.kernelLive) return;
         const [px, py] = d3.pointer(ev);
         this.setAndSave({ start: [x.invert(px), y.invert(py)] });
       });

@@ -82,7 +82,8 @@ export class SpectrumView extends OptlabView {
     this.statusEl.textContent =
       status === "computing" ? `computing the slice along v${m.get("selected") ?? ""}…` :
       status === "error" ? `slice failed: ${m.get("slice_error")}` :
-      m.get("can_slice") ? "click an eigenvalue for its 1-D loss slice" : "";
+      m.get("can_slice") && this.kernelLive ? "click an eigenvalue for its 1-D loss slice" :
+      m.get("can_slice") ? "no kernel connected: the 1-D loss slice on click is disabled" : "";
   }
 
   private sigma(): number {
@@ -118,7 +119,7 @@ export class SpectrumView extends OptlabView {
         this.tooltip.show(ev, `[${fmt(Number(r.dataset.x0))}, ${fmt(Number(r.dataset.x1))}): ${n} eigenvalue${n === 1 ? "" : "s"}`);
       })
       .on("mouseleave", () => this.tooltip.hide());
-    const canSlice = m.get("can_slice") === true;
+    const canSlice = m.get("can_slice") === true && this.kernelLive;
     marks.selectAll<SVGGElement, unknown>("g.eig-mark")
       .on("mouseenter mousemove", (ev: MouseEvent) => {
         const g = ev.currentTarget as SVGGElement;
