@@ -4,12 +4,34 @@
  * labelled NTK, a collapse run, a test-function race, a training run from core's train()).
  */
 import { data, nn, optim, testfunctions } from "../../src";
+import { show } from "../../widgets/src/show";
+import { CurvesView } from "../../widgets/src/views/curves";
+import type { OptlabView } from "../../widgets/src/views/base";
 import { Rng } from "../../src/random/Rng";
 
 export interface Sample {
   name: string;
   result: unknown;
   opts?: Record<string, unknown>;
+  /** Builds the view itself (a notebook-style CurvesView) instead of show(result, opts). Call in headless(). */
+  build?: () => OptlabView;
+}
+
+/** The view of a sample (call inside headless() where no kernel runs). */
+export function viewOf(s: Sample): OptlabView {
+  return s.build ? s.build() : (show(s.result, (s.opts ?? {}) as never) as OptlabView);
+}
+
+/** A notebook-style wide CurvesView: two panels side by side, series sharing a name across panels. */
+function wideCurves(): OptlabView {
+  const v = new CurvesView({ title: "Minima reached: GD (left) vs SGD (right)", x_label: "learning rate η", log_y: ["GD minima", "SGD minima"], width: 720, height: 300 });
+  const etas = Array.from({ length: 12 }, (_, i) => 0.05 + 0.05 * i);
+  v.pushMany("λmax", etas, etas.map((e) => 1.8 / e), { panel: "GD minima" });
+  v.pushMany("2/η", etas, etas.map((e) => 2 / e), { panel: "GD minima", style: "dashed" });
+  v.pushMany("λmax", etas, etas.map((e) => 0.9 / e + 0.3 * Math.sin(8 * e)), { panel: "SGD minima" });
+  v.pushMany("2/η", etas, etas.map((e) => 2 / e), { panel: "SGD minima", style: "dashed" });
+  v.flush();
+  return v;
 }
 
 /** A labelled Gram matrix of n points in 3 classes (class means plus noise), and its eigenvalues. */
@@ -59,6 +81,7 @@ export async function figureSamples(): Promise<Sample[]> {
     },
     { name: "landscape-race", result: testfunctions.himmelblau(), opts: { optimizers: ["gd", "momentum", "adam"], lr: 0.01, steps: 150, resolution: 60, title: "Himmelblau: gd, momentum, adam" } },
     { name: "curves-train", result: train, opts: { title: "training (fromHistory)" } },
+    { name: "curves-wide", result: null, build: wideCurves },
     { name: "curves-stability", result: { unit: "step", t, lambdaMax: t.map((i) => 40 * (1 - Math.exp(-i / 12)) + (i > 30 ? 1.5 * Math.sin(i) : 0)), twoOverLr: t.map(() => 40), loss: t.map((i) => 2 * Math.exp(-i / 15) + 0.01) }, opts: { title: "edge of stability" } },
   ];
 }

@@ -11,14 +11,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { BrowserContext, Page } from "playwright-core";
-import { show } from "../../widgets/src/show";
 import { headless } from "../../widgets/src/model/Widget";
-import type { OptlabView } from "../../widgets/src/views/base";
 import { copyWidgetAssets, renderNotebookHtml, WIDGET_VIEW_MIME } from "../../kernel/src/runner/htmlExport";
 import { WIDGET_STATE_MIME, type SavedModel } from "../../kernel/src/runner/widgetState";
 import type { Notebook } from "../../kernel/src/runner/notebook";
 import { CHROMIUM, launchBrowser, ROOT } from "../e2e/widgets-harness";
-import { figureSamples } from "./figure-samples";
+import { figureSamples, viewOf } from "./figure-samples";
 
 const ARTIFACTS = path.join(ROOT, "out", "artifacts", "figures");
 
@@ -77,7 +75,7 @@ describe("e2e figures: live views and static SVGs in Debian chromium draw the sa
     const cells: Notebook["cells"] = [];
     headless(() => {
       for (const s of samples) {
-        const v = show(s.result, (s.opts ?? {}) as never) as OptlabView;
+        const v = viewOf(s);
         const layout = v.get("layout") as unknown as Parameters<typeof saved>[0] & { modelId: string };
         state[layout.modelId] = saved(layout);
         state[v.modelId] = saved(v);

@@ -16,7 +16,7 @@ import { emptiestCorner } from "../../widgets/src/svg/guides";
 import { headless } from "../../widgets/src/model/Widget";
 import { smooth } from "../../src/analysis/hessian/density";
 import { data, nn, optim } from "../../src";
-import { figureSamples, type Sample } from "./figure-samples";
+import { figureSamples, viewOf, type Sample } from "./figure-samples";
 import { byClass, childElements, closest, parseSvg, textOf } from "./figure-dom";
 
 /** An SI-prefixed tick as d3's "s" format writes it (100m, 1f, 2k, 1.5µ). */
@@ -24,7 +24,7 @@ const SI = /^[−-]?\d+(\.\d+)?[yzafpnµmkMGTPEZY]$/;
 /** What our ticks may look like: a plain decimal, or (m×)10ⁿ with superscript digits. */
 const PLAIN = /^[−-]?(\d+(\.\d+)?|(\d+(\.\d+)?×)?10[⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)$/;
 
-const staticOf = (s: Sample) => headless(() => show(s.result, { static: true, ...(s.opts ?? {}) } as never) as string);
+const staticOf = (s: Sample) => headless(() => viewOf(s).svg());
 
 /** The colour a legend sample shows: a line's stroke, a filled dot's fill, a ring's stroke. */
 function sampleColor(sample: Element): string {

@@ -5,7 +5,7 @@
  * data.
  */
 import * as d3 from "d3";
-import type { Target } from "./target";
+import { coord, translate, type Target } from "./target";
 import { formatTick, logTicks } from "./ticks";
 
 /** Colours of the figures' text (set as attributes, so no stylesheet can turn them grey). */
@@ -63,10 +63,10 @@ export function drawAxis(parent: Target, o: AxisOptions): Target {
   const [r0, r1] = o.scale.range();
   const g = parent.append("g").attr("class", `axis ${o.side === "bottom" ? "x" : "y"}${o.className ? ` ${o.className}` : ""}`);
   if (o.side === "bottom") {
-    g.attr("transform", `translate(0,${o.box.y1})`);
-    g.append("path").attr("class", "domain").attr("d", `M${r0},0H${r1}`).attr("stroke", INK.rule).attr("fill", "none");
+    g.attr("transform", translate(0, o.box.y1));
+    g.append("path").attr("class", "domain").attr("d", `M${coord(r0)},0H${coord(r1)}`).attr("stroke", INK.rule).attr("fill", "none");
     for (const v of ticks) {
-      const t = g.append("g").attr("class", "tick").attr("transform", `translate(${o.scale(v)},0)`);
+      const t = g.append("g").attr("class", "tick").attr("transform", translate(o.scale(v), 0));
       t.append("line").attr("y2", 5).attr("stroke", INK.rule);
       t.append("text").attr("y", 16).attr("text-anchor", "middle").attr("fill", INK.muted).text(fmt(v));
     }
@@ -75,20 +75,20 @@ export function drawAxis(parent: Target, o: AxisOptions): Target {
   }
   const left = o.side === "left";
   const sgn = left ? -1 : 1;
-  g.attr("transform", `translate(${left ? o.box.x0 : o.box.x1},0)`);
-  g.append("path").attr("class", "domain").attr("d", `M0,${r0}V${r1}`).attr("stroke", INK.rule).attr("fill", "none");
+  g.attr("transform", translate(left ? o.box.x0 : o.box.x1, 0));
+  g.append("path").attr("class", "domain").attr("d", `M0,${coord(r0)}V${coord(r1)}`).attr("stroke", INK.rule).attr("fill", "none");
   let widest = 0;
   for (const v of ticks) {
     const label = fmt(v);
     widest = Math.max(widest, textWidth(label));
-    const t = g.append("g").attr("class", "tick").attr("transform", `translate(0,${o.scale(v)})`);
+    const t = g.append("g").attr("class", "tick").attr("transform", translate(0, o.scale(v)));
     t.append("line").attr("x2", 5 * sgn).attr("stroke", INK.rule);
     t.append("text").attr("x", 8 * sgn).attr("dy", "0.32em").attr("text-anchor", left ? "end" : "start").attr("fill", INK.muted).text(label);
   }
   if (o.title) {
     const off = sgn * (12 + Math.max(widest, 14));
     const cy = (r0 + r1) / 2;
-    g.append("text").attr("class", "axis-title").attr("transform", `translate(${off},${cy}) rotate(${left ? -90 : 90})`).attr("text-anchor", "middle").attr("fill", INK.text).text(o.title);
+    g.append("text").attr("class", "axis-title").attr("transform", `${translate(off, cy)} rotate(${left ? -90 : 90})`).attr("text-anchor", "middle").attr("fill", INK.text).text(o.title);
   }
   return g;
 }
@@ -126,14 +126,14 @@ export function legendSize(entries: readonly LegendEntry[]): { width: number; he
  * the text colour. A translucent white box behind it keeps it readable over data.
  */
 export function drawLegend(parent: Target, entries: readonly LegendEntry[], x: number, y: number): Target {
-  const g = parent.append("g").attr("class", "legend").attr("transform", `translate(${x},${y})`);
+  const g = parent.append("g").attr("class", "legend").attr("transform", translate(x, y));
   if (!entries.length) return g;
   const { width, height } = legendSize(entries);
   g.append("rect").attr("class", "legend-box").attr("width", width).attr("height", height).attr("fill", "#ffffff").attr("fill-opacity", 0.85).attr("stroke", "#d0d0d0").attr("rx", 3);
   let row = 0;
   for (const e of entries) {
     const ty = 4 + row * ROW;
-    const item = g.append("g").attr("class", "legend-entry").attr("transform", `translate(4,${ty})`).attr("data-series", e.id ?? e.label);
+    const item = g.append("g").attr("class", "legend-entry").attr("transform", translate(4, ty)).attr("data-series", e.id ?? e.label);
     if (e.sample === "ring") item.append("circle").attr("class", "legend-sample").attr("cx", 9).attr("cy", 7).attr("r", 4).attr("fill", "#ffffff").attr("stroke", e.color).attr("stroke-width", 2);
     else if (e.sample === "point") item.append("circle").attr("class", "legend-sample").attr("cx", 9).attr("cy", 7).attr("r", 3.5).attr("fill", e.color).attr("stroke", "none");
     else item.append("line").attr("class", "legend-sample").attr("x1", 0).attr("x2", 18).attr("y1", 7).attr("y2", 7).attr("stroke", e.color).attr("stroke-width", 2.5).attr("stroke-dasharray", e.sample === "dashed" ? "5,3" : null);
@@ -197,7 +197,7 @@ export function colorBarWidth(o: Pick<ColorBarOptions, "domain" | "format" | "wi
 /** A vertical colour bar (`g.colorbar`: 48 `rect.colorbar-step`s, an axis with ticks, a title). */
 export function drawColorBar(parent: Target, o: ColorBarOptions): Target {
   const w = o.width ?? 12;
-  const g = parent.append("g").attr("class", "colorbar").attr("transform", `translate(${o.x},0)`).attr("shape-rendering", "crispEdges");
+  const g = parent.append("g").attr("class", "colorbar").attr("transform", translate(o.x, 0)).attr("shape-rendering", "crispEdges");
   const [lo, hi] = o.domain;
   const steps = 48;
   const h = o.height / steps;

@@ -57,3 +57,8 @@ export class SvgNode implements Target {
     return body === "" ? `<${this.tag}${a}/>` : `<${this.tag}${a}>${body}</${this.tag}>`;
   }
 }
+
+/** A `translate(x,y)` transform with the coordinates written as every other coordinate (≤ 2 decimals). */
+export function translate(x: number, y: number): string {
+  return `translate(${coord(x)},${coord(y)})`;
+}

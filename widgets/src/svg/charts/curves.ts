@@ -1,5 +1,6 @@
 /**
- * The curves chart (CurvesView, live and static): one panel per `panel` name, stacked, each with
+ * The curves chart (CurvesView, live and static): one panel per `panel` name (stacked, or two
+ * side by side in a wide view — panelGrid), each with
  * its own x scale and x title (epoch panels on epochs, step panels on steps), its own y scale (log
  * where asked) and its own legend in the corner its curves leave emptiest. Series are identified
  * within their panel — two panels may each have a series called "loss".
@@ -33,9 +34,17 @@ export function panelsOf(series: readonly CurveSeries[]): string[] {
   return out;
 }
 
-/** Height of one panel (px): the view's height split over at most two panels, at least 150. */
-export function panelHeight(height: number, panels: number): number {
-  return Math.max(150, Math.round(height / Math.max(1, Math.min(panels, 2))));
+/** Views at least this wide put two panels side by side (titles like "GD (left) vs SGD (right)" rely on it). */
+export const TWO_COLUMNS_MIN_WIDTH = 700;
+
+/**
+ * The panel grid: two columns in a view at least TWO_COLUMNS_MIN_WIDTH wide (each panel the
+ * view's height), else one column of panels sharing the view's height two at a time (≥ 170 px).
+ */
+export function panelGrid(width: number, height: number, panels: number): { cols: number; panelWidth: number; panelHeight: number } {
+  const cols = panels >= 2 && width >= TWO_COLUMNS_MIN_WIDTH ? 2 : 1;
+  const panelHeight = cols === 2 ? Math.max(170, height) : Math.max(170, Math.round(height / Math.max(1, Math.min(panels, 2))));
+  return { cols, panelWidth: width / cols, panelHeight };
 }
 
 export interface CurvesPanelLayout {
@@ -51,8 +60,9 @@ export function drawCurves(get: Get, root: Target, o: DrawOptions = {}): CurvesP
   const panels = panelsOf(series);
   const logY = new Set((get("log_y") as string[] | undefined) ?? []);
   const xLabel = String(get("x_label") ?? "step");
-  const ph = panelHeight(Number(get("height") ?? 320), panels.length);
-  const height = Math.max(1, panels.length) * ph;
+  const grid = panelGrid(W, Number(get("height") ?? 320), panels.length);
+  const ph = grid.panelHeight;
+  const height = Math.max(1, Math.ceil(panels.length / grid.cols)) * ph;
   sizeRoot(root, W, height);
   const top0 = 0;
   const out: CurvesPanelLayout[] = [];
@@ -87,10 +97,11 @@ export function drawCurves(get: Get, root: Target, o: DrawOptions = {}): CurvesP
     const place = (headroom: number) => {
       const yl = yScale("left", headroom);
       const yr = yScale("right", headroom);
-      const y0 = top0 + pi * ph + 8;
+      const y0 = top0 + Math.floor(pi / grid.cols) * ph + 8;
+      const left = (pi % grid.cols) * grid.panelWidth;
       const lw = yl ? axisWidth(yl.range([100, 0]) as unknown as Scale, log, 4) + 4 : 20;
       const rw = yr ? axisWidth(yr.range([100, 0]) as unknown as Scale, log, 4) + 4 : 14;
-      const box: Box = { x0: lw, y0, x1: W - rw, y1: y0 + plotH };
+      const box: Box = { x0: left + lw, y0, x1: left + grid.panelWidth - rw, y1: y0 + plotH };
       yl?.range([box.y1, box.y0]);
       yr?.range([box.y1, box.y0]);
       const x = d3.scaleLinear().domain(extent(...ss.map((s) => s.x))).range([box.x0, box.x1]);

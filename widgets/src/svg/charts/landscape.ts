@@ -6,7 +6,7 @@
 import * as d3 from "d3";
 import { colorBarWidth, drawAxis, drawColorBar, drawLegend, legendSize, type Box, type LegendEntry, type Scale } from "../guides";
 import { formatTick } from "../ticks";
-import type { Target } from "../target";
+import { translate, type Target } from "../target";
 import { nums, sizeRoot, uniqueId, type DrawOptions, type Get } from "./frame";
 
 /** Trajectory colours (Set1: strong against viridis). */
@@ -99,7 +99,7 @@ export function drawLandscape(get: Get, root: Target, o: DrawOptions = {}): Land
   const minima = nums(get, "minima");
   for (let k = 0; 2 * k + 1 < minima.length; k++) {
     map.append("path").attr("class", "mark minimum minimum-marker").attr("d", d3.symbol(d3.symbolCross, 60)() ?? "")
-      .attr("transform", `translate(${x(minima[2 * k])},${y(minima[2 * k + 1])}) rotate(45)`).attr("fill", "none").attr("stroke", "#ffffff").attr("stroke-width", 2);
+      .attr("transform", `${translate(x(minima[2 * k]), y(minima[2 * k + 1]))} rotate(45)`).attr("fill", "none").attr("stroke", "#ffffff").attr("stroke-width", 2);
   }
   const line = d3.line<[number, number]>().x((p) => x(p[0])).y((p) => y(p[1])).digits(2);
   runs.forEach((run, k) => {

@@ -6,7 +6,7 @@
 import * as d3 from "d3";
 import { histogram, linspace, smoothDensity } from "../density";
 import { axisWidth, drawAxis, drawLegend, emptiestCorner, extent, legendSize, linePath, type Box, type LegendEntry, type Scale } from "../guides";
-import type { Target } from "../target";
+import { translate, type Target } from "../target";
 import { nums, sizeRoot, uniqueId, type DrawOptions, type Get } from "./frame";
 
 export const SPECTRUM_COLORS = { bulk: "#4878a8", outlier: "#d6452b", bar: "#9bb7d4", density: "#2a7f62", slice: "#6a3d9a", quadratic: "#888888" } as const;
@@ -114,7 +114,7 @@ export function drawSpectrum(get: Get, root: Target, o: DrawOptions & { sigma?: 
       const color = out ? SPECTRUM_COLORS.outlier : SPECTRUM_COLORS.bulk;
       const yTop = out ? stemTop - 10 : stemTop;
       const m = g.append("g").attr("class", `mark stem eig-mark ${out ? "outlier" : "bulk"}${clickable ? " clickable" : ""}${i === selected ? " selected" : ""}`)
-        .attr("data-index", i).attr("data-value", v).attr("transform", `translate(${x(v)},0)`);
+        .attr("data-index", i).attr("data-value", v).attr("transform", translate(x(v), 0));
       m.append("line").attr("class", "hit").attr("y1", plot.y1).attr("y2", yTop).attr("stroke", "transparent").attr("stroke-width", 9);
       m.append("line").attr("class", "stem-line").attr("y1", plot.y1).attr("y2", yTop).attr("stroke", color).attr("stroke-width", out ? 2 : 1.5);
       m.append("circle").attr("cy", yTop).attr("r", 3.2).attr("fill", color).attr("stroke", i === selected ? "#111111" : null).attr("stroke-width", i === selected ? 2 : null);
