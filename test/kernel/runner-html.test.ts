@@ -5,6 +5,8 @@
 import { strict as assert } from "assert";
 import { renderMarkdown } from "../../kernel/src/runner/htmlMarkdown";
 import { KERNEL_NOTE, renderNotebookHtml, WIDGET_VIEW_MIME } from "../../kernel/src/runner/htmlExport";
+import { renderReport } from "../../kernel/src/runner/html";
+import type { Report } from "../../kernel/src/runner/reproduce";
 import type { Notebook } from "../../kernel/src/runner/notebook";
 
 const STATE_MIME = "application/vnd.jupyter.widget-state+json";
@@ -113,5 +115,23 @@ describe("static HTML export: page structure", () => {
     const none = renderNotebookHtml(notebook(undefined, "gone"));
     assert.equal(none.widgetViews, 0);
     assert.ok(!none.html.includes("<script"));
+  });
+});
+
+describe("reproduction report: math in claims", () => {
+  const report = (claim: string) => ({
+    generated: "now", optlab: "0", node: "v20", platform: "linux", cpus: "2",
+    summary: { notebooks: 1, passed: 1, failed: 0, checks: 1, checksPassed: 1, line: "1/1" },
+    papers: [{ name: "p", title: "P", notebook: "p.ipynb", status: "pass", seconds: 1, backend: "cpu", figures: [], claim, checks: [{ id: "c", claim, passed: true, numbers: { x: 1 } }] }],
+  }) as unknown as Report;
+
+  it("claims with TeX are typeset by KaTeX, its CSS and woff2 fonts inlined (the report has no vendor folder); plain claims load nothing", () => {
+    const html = renderReport(report("GD is stable while $\\lambda_{\\max} < 2/\\eta$, and λ_{j+1} stays upright"));
+    assert.equal((html.match(/<span class="katex">/g) ?? []).length, 2);
+    assert.match(html, /@font-face\{[^}]*font-family:KaTeX_Main;[^}]*src:url\(data:font\/woff2;base64,[A-Za-z0-9+/]{100}/);
+    assert.ok(!/url\(fonts\//.test(html), "a font is still loaded from a fonts/ folder next to the page");
+    assert.ok(!html.includes("<em>"), "λ_{j+1} became emphasis");
+    const plain = renderReport(report("a plain claim"));
+    assert.ok(!plain.includes("katex") && !plain.includes("@font-face"));
   });
 });
