@@ -14,9 +14,14 @@ export const INK = { text: "#222222", muted: "#555555", rule: "#8a8a8a" } as con
 /** Series colours (Tableau 10). */
 export const PALETTE: readonly string[] = d3.schemeTableau10;
 
-/** Width in px of a label at the figures' 11 px sans-serif (a conservative average glyph width). */
+/**
+ * Width in px of a label at the figures' 11 px sans-serif, estimated (the static SVG cannot
+ * measure): capitals and digits ~0.68 em, spaces and narrow punctuation ~0.3 em, the rest 0.55 em.
+ */
 export function textWidth(s: string, px = 11): number {
-  return [...s].length * px * 0.55;
+  let em = 0;
+  for (const c of s) em += /[A-Z0-9]|[MW@%]/.test(c) ? 0.68 : /[\s.,:;'|!il]/.test(c) ? 0.3 : 0.55;
+  return em * px;
 }
 
 /** A rectangle in px. */

@@ -127,6 +127,6 @@ export function drawCollapseGeometry(get: Get, geo: Target, etfPanel: Target, gb
       });
     }
   };
-  panel(geo, gb, clf.length ? `means ● / rows of W ▢ (${dims}-D)` : `class means (${dims}-D)`, [{ pts: means, kind: "means" }, { pts: clf, kind: "classifier" }]);
+  panel(geo, gb, clf.length ? `means ●, W rows ▢ (${dims}-D)` : `class means (${dims}-D)`, [{ pts: means, kind: "means" }, { pts: clf, kind: "classifier" }]);
   if (etf.length) panel(etfPanel, eb, `simplex ETF (C = ${C})`, [{ pts: etf, kind: "etf" }]);
 }
