@@ -93,7 +93,7 @@ export const SPECTRUM: ViewSpec = {
     probes: { type: "int", sync: "kernel", default: 0, doc: "Number of SLQ probes (0 = no density)." },
     sigma: { type: "float", sync: "both", default: 0, doc: "Gaussian broadening σ (eigenvalue units) — the σ slider; the frontend re-smooths itself, no kernel round trip needed." },
     sigma_range: { type: "[float, float]", sync: "kernel", default: [0, 1], doc: "Slider range for sigma." },
-    grid: { type: "f64", sync: "kernel", default: [], doc: "Kernel-smoothed density grid (at the initial sigma) — for the static SVG; the browser may recompute." },
+    grid: { type: "f64", sync: "kernel", default: [], doc: "Kernel-smoothed density grid (at the initial sigma); drawn only when there are no Ritz nodes — otherwise the chart (live and static alike) smooths the nodes itself (svg/density.ts)." },
     density: { type: "f64", sync: "kernel", default: [], doc: "Density values on grid." },
     mode: { type: "string", sync: "both", default: "stems", enum: ["stems", "histogram", "both"], doc: "How eigenvalues are drawn." },
     bins: { type: "int", sync: "both", default: 40, doc: "Histogram bins." },
