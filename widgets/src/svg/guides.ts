@@ -16,11 +16,12 @@ export const PALETTE: readonly string[] = d3.schemeTableau10;
 
 /**
  * Width in px of a label at the figures' 11 px sans-serif, estimated (the static SVG cannot
- * measure): capitals and digits ~0.68 em, spaces and narrow punctuation ~0.3 em, the rest 0.55 em.
+ * measure): capitals and digits ~0.68 em, spaces and narrow glyphs ~0.3 em, the rest 0.6 em (DejaVu Sans,
+ * the widest common default).
  */
 export function textWidth(s: string, px = 11): number {
   let em = 0;
-  for (const c of s) em += /[A-Z0-9]|[MW@%]/.test(c) ? 0.68 : /[\s.,:;'|!il]/.test(c) ? 0.3 : 0.55;
+  for (const c of s) em += /[A-Z0-9]|[MW@%]/.test(c) ? 0.68 : /[\s.,:;'|!il]/.test(c) ? 0.3 : 0.6;
   return em * px;
 }
 
