@@ -51,12 +51,12 @@ describe("fresh clone: npm ci, build, npx optlab install --prefix", function () 
     assert.match(early.stderr, /not built yet .*npm run build/);
 
     sh("npm", ["run", "build"], { cwd: clone, what: "npm run build" });
-    const help = sh("npx", ["--no", "optlab", "--help"], { cwd: clone, what: "npx optlab --help" });
+    const help = sh("npx", ["optlab", "--help"], { cwd: clone, what: "npx optlab --help" });
     assert.match(help.out, /optlab install \[--user \| --sys-prefix \| --prefix P\]/);
-    assert.match(sh("npx", ["--no", "optlab", "install", "--help"], { cwd: clone, what: "npx optlab install --help" }).out, /P\/share\/jupyter/);
+    assert.match(sh("npx", ["optlab", "install", "--help"], { cwd: clone, what: "npx optlab install --help" }).out, /P\/share\/jupyter/);
 
     const prefix = path.join(work, "prefix");
-    const inst = sh("npx", ["--no", "optlab", "install", "--prefix", prefix], { cwd: clone, what: "npx optlab install --prefix" });
+    const inst = sh("npx", ["optlab", "install", "--prefix", prefix], { cwd: clone, what: "npx optlab install --prefix" });
     const specDir = path.join(prefix, "share", "jupyter", "kernels", "optlab");
     assert.match(inst.out, new RegExp(`Installed kernelspec optlab in ${specDir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
     const spec = JSON.parse(fs.readFileSync(path.join(specDir, "kernel.json"), "utf8"));
