@@ -16,7 +16,7 @@ export interface NamedLayer {
   bias?: string;
 }
 
-const STATE_KEY = /^(.+)\.(weight|bias)$/;
+const STATE_KEY = /^(?:(.+)\.)?(weight|bias)$/;
 
 /** The trailing integer of a module prefix ("0" → 0, "fc12" → 12, "layers.3" → 3), or null. */
 function trailingIndex(prefix: string): number | null {
@@ -37,9 +37,10 @@ export function stateDictLayers(arrays: NpzArrays, file: string): NamedLayer[] {
       throw new OptlabError(`${file}: '${key}' is not the weight or bias of an nn.Linear layer: a model archive holds an MLP, either as ` +
         `W0, b0, W1, b1, … or as a PyTorch state_dict of nn.Linear layers ('<layer>.weight', '<layer>.bias'); drop '${key}' from the archive`);
     }
-    const g = groups.get(m[1]) ?? {};
+    const prefix = m[1] ?? ""; // a lone nn.Linear's state_dict: "weight", "bias"
+    const g = groups.get(prefix) ?? {};
     g[m[2] as "weight" | "bias"] = key;
-    groups.set(m[1], g);
+    groups.set(prefix, g);
   }
   let prefixes = [...groups.keys()];
   const indices = prefixes.map(trailingIndex);
@@ -48,7 +49,7 @@ export function stateDictLayers(arrays: NpzArrays, file: string): NamedLayer[] {
   }
   return prefixes.map((p) => {
     const g = groups.get(p)!;
-    if (!g.weight) throw new MissingArrayError(`${file}: has '${g.bias}' but no '${p}.weight' (each nn.Linear layer needs its weight)`);
+    if (!g.weight) throw new MissingArrayError(`${file}: has '${g.bias}' but no '${p ? `${p}.` : ""}weight' (each nn.Linear layer needs its weight)`);
     const w = arrays[g.weight];
     if (w.shape.length !== 2) {
       throw new OptlabError(`${file}: '${g.weight}' has shape (${w.shape.join(", ")}): not an nn.Linear weight (out, in); optlab analyze reads MLPs of nn.Linear layers only (drop or flatten this layer)`);
