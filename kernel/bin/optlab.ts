@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { main } from "../src/cli/main";
-import { exitWhenDrained } from "../src/cli/exit";
+import { exitWhenDrained, ignoreClosedPipes } from "../src/cli/exit";
+
+ignoreClosedPipes();
 
 main(process.argv.slice(2)).then(
   (code) => exitWhenDrained(code),

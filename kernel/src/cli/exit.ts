@@ -26,3 +26,15 @@ export function exitWhenDrained(code: number): void {
     else stream.write("", once);
   }
 }
+
+/**
+ * A reader that closes early (`optlab … | head`) makes writes fail with EPIPE; without a listener
+ * that is an uncaught error. Nothing more can reach that reader, so the command just stops writing.
+ */
+export function ignoreClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE") throw e;
+    });
+  }
+}
