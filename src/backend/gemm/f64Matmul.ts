@@ -9,10 +9,21 @@ export type GemmPath = "js" | "wasm" | "wasm-relaxed" | "native";
 /**
  * Smallest work (flops, 2·batch·m·k·n) from which each path beat the next-slower one, measured
  * with `npm run bench -- crossover` (bench/crossover.mjs, section "f64 GEMM paths") on the
- * CPU-only 2-core host (AMD EPYC Zen 4, Node 20, OpenBLAS 0.3.21 on 1 thread):
- * FILLED IN BELOW BY MEASUREMENT.
+ * CPU-only 2-core host (AMD EPYC Zen 4, Node 20.20, OpenBLAS 0.3.21 Cooperlake kernels, 1 thread),
+ * square n³ products, µs per call:
+ *
+ *   n      js      wasm    native     js/wasm  wasm/native
+ *   6      0.33    0.35    0.26       0.95     1.35
+ *   8      0.39    0.33    0.28       1.18     1.18
+ *   16     2.23    0.93    0.40       2.40     2.32
+ *   64     133     30.6    9.45       4.37     3.23
+ *   256    8242    1681    646        4.90     2.60
+ *
+ * wasm beats js from 8³ (1024 flops) on, native beats wasm from 6³ (432 flops) on, at every larger
+ * size and on the bench MLP's HVP shapes (1000×20·20×100 and friends: js/wasm 3.3–4.8,
+ * wasm/native 2.3–4.6). Below ~1000 flops every path takes well under a microsecond.
  */
-export const GEMM_THRESHOLDS = { wasm: 0, native: Infinity };
+export const GEMM_THRESHOLDS = { wasm: 1024, native: 432 };
 
 interface GemmConfig {
   /** Consider the native BLAS path (when it loaded). */
