@@ -3,6 +3,7 @@ import type { Storage } from "../tensor/dtype";
 import { erf } from "../util/special";
 import { jsMatmul } from "./gemm/jsGemm";
 import { matmulF64 } from "./gemm/f64Matmul";
+import { binaryFast, binaryLayout, binaryTable, unaryFast } from "./elementwise";
 
 /**
  * The reference backend: float64 arithmetic in plain TypeScript loops, except the f64 matrix
@@ -24,48 +25,23 @@ export const cpu: Backend = {
   },
 
   unary(op: UnaryKernel, x: Storage, out: Storage): void {
+    if (unaryFast(op, x, out)) return;
     const f = UNARY[op];
     for (let i = 0; i < x.length; i++) out[i] = f(x[i]);
   },
 
   binary(op: BinaryKernel, a: Storage, b: Storage, s: BroadcastSpec, out: Storage): void {
-    const f = BINARY[op];
-    const { outShape, aStrides, bStrides } = s;
-    const nd = outShape.length;
     const total = out.length;
-    if (a.length === total && b.length === total && sameContiguous(aStrides, bStrides)) {
-      for (let i = 0; i < total; i++) out[i] = f(a[i], b[i]);
-      return;
-    }
-    if (b.length === 1) {
-      const bv = b[0];
-      if (a.length === total) {
-        for (let i = 0; i < total; i++) out[i] = f(a[i], bv);
-        return;
-      }
-    }
-    // Row and column broadcasts (bias adds, keepDims reductions) without the odometer.
-    if (a.length === total && sameContiguous(aStrides, contiguousStrides(outShape))) {
-      if (isTrailingBlock(bStrides, outShape, b.length)) {
-        const inner = b.length;
-        for (let o = 0; o < total; o += inner) for (let j = 0; j < inner; j++) out[o + j] = f(a[o + j], b[j]);
-        return;
-      }
-      if (isLeadingBlock(bStrides, outShape, b.length)) {
-        const inner = total / b.length;
-        for (let r = 0, o = 0; r < b.length; r++) {
-          const bv = b[r];
-          for (let j = 0; j < inner; j++, o++) out[o] = f(a[o], bv);
-        }
-        return;
-      }
-    }
-    if (b.length === total && sameContiguous(bStrides, contiguousStrides(outShape)) && isTrailingBlock(aStrides, outShape, a.length)) {
-      const inner = a.length;
-      for (let o = 0; o < total; o += inner) for (let j = 0; j < inner; j++) out[o + j] = f(a[j], b[o + j]);
+    // Same shape, scalar, row (bias) and column (keepDims) broadcasts without the odometer.
+    const layout = binaryLayout(a.length, b.length, s, total);
+    if (layout) {
+      if (!binaryFast(op, a, b, layout, out)) binaryTable(BINARY[op], a, b, layout, out);
       return;
     }
     // General strided walk with an odometer over the output index.
+    const f = BINARY[op];
+    const { outShape, aStrides, bStrides } = s;
+    const nd = outShape.length;
     const idx = new Array<number>(nd).fill(0);
     let ai = 0;
     let bi = 0;
@@ -122,47 +98,6 @@ export const cpu: Backend = {
     }
   },
 };
-
-function contiguousStrides(shape: readonly number[]): number[] {
-  const st = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    st[i] = acc;
-    acc *= shape[i];
-  }
-  return st;
-}
-
-/** Strides that are 0 on leading axes and contiguous over trailing axes holding `len` elements. */
-function isTrailingBlock(strides: readonly number[], shape: readonly number[], len: number): boolean {
-  let acc = 1;
-  let d = shape.length - 1;
-  for (; d >= 0 && acc < len; d--) {
-    if (strides[d] !== acc && shape[d] !== 1) return false;
-    acc *= shape[d];
-  }
-  if (acc !== len) return false;
-  for (; d >= 0; d--) if (strides[d] !== 0 && shape[d] !== 1) return false;
-  return true;
-}
-
-/** Strides contiguous over leading axes holding `len` elements and 0 on the trailing ones. */
-function isLeadingBlock(strides: readonly number[], shape: readonly number[], len: number): boolean {
-  let inner = 1;
-  let d = shape.length - 1;
-  for (; d >= 0 && strides[d] === 0; d--) inner *= shape[d];
-  let acc = 1;
-  for (; d >= 0; d--) {
-    if (strides[d] !== acc && shape[d] !== 1) return false;
-    acc *= shape[d];
-  }
-  return acc === len && inner > 1;
-}
-
-function sameContiguous(a: readonly number[], b: readonly number[]): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /** Scalar definitions of the unary kernels (float64). */
 export const UNARY: Record<UnaryKernel, (x: number) => number> = {
