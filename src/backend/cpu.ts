@@ -88,6 +88,12 @@ export const cpu: Backend = {
   },
 
   gram(x: Storage, n: number, d: number, out: Storage): void {
+    if (x instanceof Float64Array && out instanceof Float64Array) {
+      // X·Xᵀ through the routed f64 GEMM, then the lower triangle mirrored so G is exactly symmetric.
+      matmulF64(x, x, { batch: 1, m: n, k: d, n, transA: false, transB: true, batchA: true, batchB: true }, out);
+      for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) out[j * n + i] = out[i * n + j];
+      return;
+    }
     for (let i = 0; i < n; i++) {
       for (let j = 0; j <= i; j++) {
         let s = 0;

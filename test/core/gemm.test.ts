@@ -10,6 +10,7 @@ import { configureGemm, gemmPathFor, gemmPaths, matmulF64, type GemmPath } from 
 import { loadNativeBlas } from "../../src/backend/gemm/nativeBlas";
 import type { MatmulSpec } from "../../src/backend/Backend";
 import { matmul, randn } from "../../src/index";
+import { cpu } from "../../src/backend/cpu";
 
 /** Deterministic values in [-1, 1) with a few exact zeros, from a small LCG. */
 function fill(len: number, seed: number): Float64Array {
@@ -184,5 +185,28 @@ describe("f64 GEMM routing", () => {
     assert.deepEqual(c.shape, [3, 45, 38]);
     const { c: ref, scale } = naive(a.data as Float64Array, b.data as Float64Array, spec(45, 70, 38, false, false, 3, true, false));
     ref.forEach((v, i) => assert.ok(Math.abs(c.data[i] - v) <= 1e-12 * scale[i], `[${i}] ${c.data[i]} vs ${v}`));
+  });
+});
+
+describe("cpu gram (f64) through the routed GEMM", () => {
+  it("X·Xᵀ matches the naive loop and is exactly symmetric, on every path", () => {
+
+    const n = 37;
+    const d = 301;
+    const x = fill(n * d, 31);
+    const { c, scale } = naive(x, x, spec(n, d, n, false, true));
+    for (const path of present) {
+      const prev = configureGemm({ path });
+      try {
+        const out = new Float64Array(n * n).fill(NaN);
+        cpu.gram!(x, n, d, out);
+        for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+          assert.ok(Math.abs(out[i * n + j] - c[i * n + j]) <= 1e-12 * scale[i * n + j], `${path} [${i},${j}]`);
+          assert.ok(Object.is(out[i * n + j], out[j * n + i]), `${path} asymmetric at [${i},${j}]`);
+        }
+      } finally {
+        configureGemm(prev);
+      }
+    }
   });
 });
