@@ -11,6 +11,7 @@ import { loadNativeBlas } from "../../src/backend/gemm/nativeBlas";
 import type { MatmulSpec } from "../../src/backend/Backend";
 import { matmul, randn } from "../../src/index";
 import { cpu } from "../../src/backend/cpu";
+import { disposeBackends, initBackends } from "../../src/backend/init";
 
 /** Deterministic values in [-1, 1) with a few exact zeros, from a small LCG. */
 function fill(len: number, seed: number): Float64Array {
@@ -207,6 +208,20 @@ describe("cpu gram (f64) through the routed GEMM", () => {
       } finally {
         configureGemm(prev);
       }
+    }
+  });
+});
+
+describe("backendsInfo reports the f64 GEMM paths", () => {
+  it("initBackends lists js/wasm/wasm-relaxed/native with reasons, and the thresholds in use", async () => {
+
+    try {
+      const info = await initBackends({ gpujs: false, wasm: false });
+      assert.deepEqual(info.cpuGemm.paths.map((p) => p.path), ["js", "wasm", "wasm-relaxed", "native"]);
+      assert.equal(info.cpuGemm.paths.find((p) => p.path === "native")!.ok, loadNativeBlas().ok);
+      assert.ok(info.cpuGemm.thresholds.wasm > 0 && info.cpuGemm.thresholds.native > 0);
+    } finally {
+      await disposeBackends();
     }
   });
 });
