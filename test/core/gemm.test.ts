@@ -102,6 +102,22 @@ describe("f64 GEMM paths vs a naive triple loop (1e-12 of Σ|a·b|)", () => {
         check(path, spec(0, 5, 4), 9);
         check(path, spec(4, 5, 0), 10);
       });
+      run("operands and output that are views into larger buffers (byteOffset ≠ 0)", () => {
+        const s = spec(13, 21, 11, false, true);
+        const a = fill(13 * 21 + 5, 41).subarray(3, 3 + 13 * 21);
+        const b = fill(11 * 21 + 7, 42).subarray(7);
+        const big = new Float64Array(13 * 11 + 9).fill(-7);
+        const out = big.subarray(4, 4 + 13 * 11);
+        const prev = configureGemm({ path });
+        try {
+          matmulF64(a, b, s, out);
+        } finally {
+          configureGemm(prev);
+        }
+        const { c, scale } = naive(a, b, s);
+        c.forEach((v, i) => assert.ok(Math.abs(out[i] - v) <= 1e-12 * scale[i], `[${i}] ${out[i]} vs ${v}`));
+        for (const i of [0, 1, 2, 3, big.length - 1]) assert.equal(big[i], -7, `wrote outside the view at ${i}`);
+      });
       run("a large product after a larger and before a smaller one (reused buffers hold no stale data)", () => {
         check(path, spec(130, 300, 70), 11);
         check(path, spec(6, 5, 7, true, true), 12);
@@ -165,6 +181,27 @@ describe("f64 GEMM routing", () => {
     assert.ok(got.err <= 1e-13, `max error ${got.err}`);
     assert.equal(got.native.ok, false);
     assert.match(got.native.reason, /OPTLAB_NATIVE_BLAS=0/);
+  });
+
+  it("OPTLAB_BLAS_THREADS sets the addon's threads; a bad value is an error naming it", function () {
+    if (!loadNativeBlas().ok) return assert.ok(!gemmPaths().find((p) => p.path === "native")!.ok);
+    const root = join(__dirname, "..", "..");
+    const script = `
+      const g = require("./src/backend/gemm/f64Matmul.ts");
+      try {
+        const out = new Float64Array(4);
+        g.matmulF64(new Float64Array([1, 2, 3, 4]), new Float64Array([1, 0, 0, 1]), { batch: 1, m: 2, k: 2, n: 2, transA: false, transB: false, batchA: true, batchB: true }, out);
+        console.log(JSON.stringify({ out: Array.from(out), native: g.gemmPaths().find((p) => p.path === "native") }));
+      } catch (e) { console.log(JSON.stringify({ error: e.message })); }`;
+    const run = (threads: string) => {
+      const r = spawnSync(process.execPath, ["-r", "tsx/cjs", "-e", script], { cwd: root, env: { ...process.env, OPTLAB_BLAS_THREADS: threads }, encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout.trim().split("\n").pop()!);
+    };
+    const two = run("2");
+    assert.deepEqual(two.out, [1, 2, 3, 4]);
+    assert.match(two.native.reason, /, 2 thread\(s\)$/);
+    assert.match(run("zero").error, /OPTLAB_BLAS_THREADS: expected a positive integer, got "zero"/);
   });
 
   it("forcing a path that cannot run here is an error naming it", () => {
