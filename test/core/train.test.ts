@@ -224,8 +224,9 @@ describe("optim.train and hessian analyses stop on a cooperative interrupt", () 
 
   it("a long Hessian analysis rejects with InterruptedError", async () => {
     const ds = mixture();
-    const net = nn.mlp([4, 16, 3], { seed: 0 });
-    setTimeout(requestInterrupt, 20);
+    // p = 2051: a dense Hessian of that many HVPs lasts far longer than one yield interval.
+    const net = nn.mlp([4, 256, 3], { seed: 0 });
+    setTimeout(requestInterrupt, 0);
     await assert.rejects(hessian.dense(net, ds), (e: unknown) => e instanceof InterruptedError && /interrupted/.test((e as Error).message));
   });
 });
