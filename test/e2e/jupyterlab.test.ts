@@ -228,6 +228,11 @@ describe("e2e: real JupyterLab 4 (lab/) with the optlab kernel and widgets in De
     const { env, prefix } = installedKernelEnv(); // runs `optlab install --prefix <prefix>`
     const ext = path.join(prefix, "share", "jupyter", "labextensions", "@optlab", "widgets", "package.json");
     assert.ok(fs.existsSync(ext), `optlab install --prefix ${prefix} did not install the labextension at ${ext}`);
+    // No "notified about official Jupyter news?" toast (it would cover the notebook in screenshots):
+    // the announcements plugin disabled through the user's labconfig, as `jupyter labextension disable` does.
+    const labconfig = path.join(prefix, "config", "labconfig");
+    fs.mkdirSync(labconfig, { recursive: true });
+    fs.writeFileSync(path.join(labconfig, "page_config.json"), JSON.stringify({ disabledExtensions: { "@jupyterlab/apputils-extension:announcements": true } }));
     const work = path.join(prefix, "work");
     fs.mkdirSync(work, { recursive: true });
     fs.writeFileSync(path.join(work, NOTEBOOK), notebookJson());
@@ -248,9 +253,6 @@ describe("e2e: real JupyterLab 4 (lab/) with the optlab kernel and widgets in De
     await page.waitForSelector('body[data-lab-restored="true"]', { state: "attached", timeout: 120_000 });
     // The notebook's kernel is up (cells run before it would open the "Select Kernel" dialog).
     await page.locator(".jp-StatusBar-Widget").getByText("TypeScript (optlab) | Idle").waitFor({ timeout: 120_000 });
-    // Answer JupyterLab's "notified about official Jupyter news?" toast (it would cover the notebook).
-    const no = page.locator(".Toastify").getByRole("button", { name: "No" });
-    await no.click({ timeout: 10_000 }).catch(() => undefined);
   });
 
   after(async () => {
