@@ -21,7 +21,7 @@ const p = lambdas.length;
 const quadratic = {
   p,
   value: (th?: Float64Array) => { const t = th ?? new Float64Array(p); let s = 1; for (let i = 0; i < p; i++) s += 0.5 * lambdas[i] * t[i] * t[i]; return s; },
-  gradient: (th?: Float64Array) => Float64Array.from(th ?? new Float64Array(p), (v, i) => lambdas[i] * v),
+  grad: (th?: Float64Array) => Float64Array.from(th ?? new Float64Array(p), (v, i) => lambdas[i] * v),
   center: () => new Float64Array(p),
 };
 const unit = (i: number) => Float64Array.from({ length: p }, (_, j) => (i === j ? 1 : 0));
