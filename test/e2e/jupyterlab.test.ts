@@ -330,11 +330,12 @@ describe("e2e: real JupyterLab 4 (lab/) with the optlab kernel and widgets in De
     assert.deepEqual(unexpected(), []);
   });
 
-  it("KernelView draws the 12×12 Gram matrix and its eigenvalue decay", async () => {
+  it("KernelView draws the 12×12 Gram matrix (144 cells) and its eigenvalue decay", async () => {
     await runCell("kernel");
     const v = cell("kernel").locator(".optlab-KernelView");
-    await v.locator("canvas").waitFor();
-    assert.deepEqual(await v.locator("canvas").evaluate((c: any) => [c.width, c.height]), [12, 12]);
+    // One rect per Gram entry (the live view draws what the static SVG draws), plus a colour bar.
+    await v.locator("rect.cell").first().waitFor();
+    assert.equal(await v.locator("rect.cell").count(), 144);
     assert.equal(await v.locator("circle.decay-point").count(), 12);
     await screenshot(page, "kernel", cell("kernel"));
     assert.deepEqual(unexpected(), []);
@@ -343,10 +344,10 @@ describe("e2e: real JupyterLab 4 (lab/) with the optlab kernel and widgets in De
   it("CollapseView draws five NC metrics (NC4 all missing), four class means and the 4-point simplex ETF", async () => {
     await runCell("collapse");
     const v = cell("collapse").locator(".optlab-CollapseView");
-    await v.locator("svg.collapse-metrics path.series-line").first().waitFor();
-    assert.equal(await v.locator("svg.collapse-metrics path.series-line").count(), 5);
-    assert.equal(await v.locator("svg.collapse-geometry circle.point.means").count(), 4);
-    assert.equal(await v.locator("svg.collapse-etf circle.point.etf").count(), 4);
+    await v.locator("g.collapse-metrics path.series-line").first().waitFor();
+    assert.equal(await v.locator("g.collapse-metrics path.series-line").count(), 5);
+    assert.equal(await v.locator("g.collapse-geometry circle.point.means").count(), 4);
+    assert.equal(await v.locator("g.collapse-etf circle.point.etf").count(), 4);
     await screenshot(page, "collapse", cell("collapse"));
     assert.deepEqual(unexpected(), []);
   });
