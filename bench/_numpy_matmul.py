@@ -1,12 +1,21 @@
 """numpy matmul GFLOP/s for the sizes given on the command line, as one JSON line.
 
 Median over repeated calls of a @ b (float32 and float64), operands created once.
+`--threads=N` caps the BLAS threads (OPENBLAS_NUM_THREADS / OMP_NUM_THREADS, set before numpy
+loads, so they take effect); OPENBLAS_CORETYPE is left as the caller's environment has it
+(bench/_util.mjs unsets it, so OpenBLAS picks its kernels by CPU detection).
 """
 import json
+import os
 import sys
 import time
 
-import numpy as np
+THREADS = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--threads=")), None)
+if THREADS is not None:
+    os.environ["OPENBLAS_NUM_THREADS"] = THREADS
+    os.environ["OMP_NUM_THREADS"] = THREADS
+
+import numpy as np  # noqa: E402
 
 
 def gflops(n, dtype):
@@ -34,9 +43,9 @@ def blas():
         return "unknown"
 
 
-sizes = [int(s) for s in sys.argv[1:]] or [128, 256, 512, 1024]
+sizes = [int(s) for s in sys.argv[1:] if not s.startswith("--")] or [128, 256, 512, 1024]
 res = {}
 for n in sizes:
     for dt, name in ((np.float32, "f32"), (np.float64, "f64")):
         res[f"{name}:{n}"] = gflops(n, dt)
-print(json.dumps({"python": sys.executable, "numpy": np.__version__, "blas": blas(), "results": res}))
+print(json.dumps({"python": sys.executable, "numpy": np.__version__, "blas": blas(), "threads": THREADS, "results": res}))

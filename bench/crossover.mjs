@@ -1,10 +1,13 @@
 // Where each accelerated backend starts beating cpu on this host: the numbers behind the
 // thresholds in src/backend/routing.ts (and wasm.ts's POOL_MIN_FLOPS). Median ms per call.
-// `npm run bench -- crossover`
+// `npm run bench -- crossover [--f64]` (--f64: only the float64 GEMM paths of the cpu backend,
+// the numbers behind src/backend/gemm/f64Matmul.ts's GEMM_THRESHOLDS).
 import { availableParallelism } from "node:os";
 import { core, rand, timeMs } from "./_util.mjs";
 
-export default async function main() {
+export default async function main(flags = []) {
+  await f64Paths();
+  if (flags.includes("--f64")) return;
   const { cpu } = core("backend/cpu.js");
   const { createWasmBackend } = core("backend/wasm.js");
   const { createGpujsBackend } = core("backend/gpujs.js");
@@ -84,4 +87,61 @@ export default async function main() {
 
 function fmt(v) {
   return Math.abs(v) >= 1e5 ? v.toExponential(2) : v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(3) : v.toPrecision(3);
+}
+
+/**
+ * The cpu backend's float64 GEMM paths against each other, forced one at a time: square sizes
+ * and the shapes of the bench MLP's HVP (n = 1000 rows, widths 20/100/80/10, with the transposed
+ * products of the backward pass). Median µs per call; the ratio columns are JS/wasm and
+ * wasm/native (>1: the latter is faster).
+ */
+async function f64Paths() {
+  const { configureGemm, gemmPaths, matmulF64, GEMM_THRESHOLDS } = core("backend/gemm/f64Matmul.js");
+  const paths = gemmPaths();
+  for (const p of paths) console.log(`f64 gemm path ${p.path}: ${p.ok ? "available" : "absent"}${p.reason ? ` (${p.reason})` : ""}`);
+  const has = (name) => paths.find((p) => p.path === name).ok;
+  const shapes = [];
+  for (const n of [2, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256]) shapes.push([`${n}³`, 1, n, n, n, false, false]);
+  // HVP MLP shapes: forward X·W (1000×d_in · d_in×d_out), backward G·Wᵀ and Xᵀ·G.
+  for (const [i, o] of [[20, 100], [100, 80], [80, 10]]) {
+    shapes.push([`1000·${i}·${o}`, 1, 1000, i, o, false, false]);
+    shapes.push([`G·Wᵀ ${o}→${i}`, 1, 1000, o, i, false, true]);
+    shapes.push([`Xᵀ·G ${i}×${o}`, 1, i, 1000, o, true, false]);
+  }
+  const rows = [];
+  const prev = configureGemm({});
+  try {
+    for (const [label, batch, m, k, n, transA, transB] of shapes) {
+      const s = { batch, m, k, n, transA, transB, batchA: true, batchB: true };
+      const a = rand(m * k, Float64Array, 1), b = rand(k * n, Float64Array, 2), o = new Float64Array(m * n);
+      const flops = 2 * m * k * n;
+      const opts = { budgetMs: 150, max: 2000 };
+      const time = (path) => {
+        configureGemm({ path });
+        return 1000 * timeMs(() => matmulF64(a, b, s, o), opts);
+      };
+      const js = time("js");
+      const wasm = has("wasm") ? time("wasm") : NaN;
+      const relaxed = has("wasm-relaxed") ? time("wasm-relaxed") : NaN;
+      const native = has("native") ? time("native") : NaN;
+      rows.push([label, flops, js, wasm, relaxed, native, js / wasm, wasm / native]);
+    }
+  } finally {
+    configureGemm(prev);
+  }
+  console.log("\nmatmul f64 (cpu backend paths), µs per call");
+  const head = ["shape", "flops", "js µs", "wasm µs", "relaxed µs", "native µs", "js/wasm", "wasm/native"];
+  console.log(head.map((h, i) => String(h).padStart(i === 0 ? 16 : 12)).join(""));
+  for (const r of rows) console.log(r.map((v, i) => (typeof v === "number" ? (Number.isNaN(v) ? "—" : fmt(v)) : v).padStart(i === 0 ? 16 : 12)).join(""));
+  const sq = rows.filter((r) => r[0].endsWith("³"));
+  const from = (col) => {
+    let at = null;
+    for (let i = sq.length - 1; i >= 0; i--) {
+      if (sq[i][col] > 1) at = sq[i][1];
+      else break;
+    }
+    return at;
+  };
+  console.log(`=> square: wasm beats js from ${from(6) ?? "never"} flops; native beats wasm from ${from(7) ?? "never"} flops`);
+  console.log(`   (in use: wasm from ${GEMM_THRESHOLDS.wasm} flops, native from ${GEMM_THRESHOLDS.native} flops)`);
 }

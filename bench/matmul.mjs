@@ -1,6 +1,11 @@
 // Square matmul GFLOP/s, float32 and float64, n = 128, 256, 512, 1024, on every optlab backend
 // available here, next to tfjs-wasm (raw tfjs API) and numpy (Debian python3-numpy, when
 // present), all measured in this run; then the ratios. `npm run bench -- matmul [--quick]`.
+// float64: the cpu backend as routed (`auto`), then each of its GEMM paths forced (JS loop, wasm
+// SIMD f64x2, wasm relaxed-SIMD FMA when this Node validates it, the system-BLAS addon when
+// built), next to NumPy f64 on all cores and on one thread (OPENBLAS_NUM_THREADS=1). The addon
+// runs OpenBLAS on 1 thread (OPTLAB_BLAS_THREADS changes that); OPENBLAS_CORETYPE, when set in
+// this process's environment, also steers the addon's kernel choice (it is unset for NumPy).
 import { availableParallelism } from "node:os";
 import { core, numpyMatmul, rand, require, timeMs } from "./_util.mjs";
 
@@ -23,7 +28,14 @@ export default async function main(flags = []) {
   const budget = (n) => (n >= 1024 ? 3000 : 1500);
 
   // optlab backends ----------------------------------------------------------------------------
-  const cpu64 = add("optlab cpu (JS loops)", "f64");
+  const gemm = core("backend/gemm/f64Matmul.js");
+  const cpu64 = add("optlab cpu (auto route)", "f64");
+  const f64Paths = [];
+  for (const p of gemm.gemmPaths()) {
+    const label = { js: "optlab cpu: JS loop", wasm: "optlab cpu: wasm SIMD f64x2", "wasm-relaxed": "optlab cpu: wasm relaxed FMA", native: "optlab cpu: native BLAS" }[p.path];
+    if (p.ok) f64Paths.push({ path: p.path, row: add(p.path === "native" ? `${label} (${p.reason.split(" ").slice(0, 2).join(" ")}, ${p.reason.match(/(\d+) thread/)[1]} thr)` : label, "f64") });
+    else console.log(`f64 path ${p.path}: absent (${p.reason})`);
+  }
   const cpu32 = add("optlab cpu (JS loops)", "f32");
   const wasms = [];
   for (const threads of [...new Set([1, Math.min(4, cores)])]) {
@@ -55,6 +67,14 @@ export default async function main(flags = []) {
     const s = spec(n);
     const slow = { budgetMs: budget(n), min: n >= 1024 ? 2 : 3 };
     cpu64.gflops[n] = gf(n, timeMs(() => cpu.matmul(a64, b64, s, o64), slow));
+    for (const { path, row } of f64Paths) {
+      const prev = gemm.configureGemm({ path });
+      try {
+        row.gflops[n] = gf(n, timeMs(() => gemm.matmulF64(a64, b64, s, o64), path === "js" ? slow : { budgetMs: budget(n) }));
+      } finally {
+        gemm.configureGemm(prev);
+      }
+    }
     cpu32.gflops[n] = gf(n, timeMs(() => cpu.matmul(a32, b32, s, o32), slow));
     for (const { b, row } of wasms) row.gflops[n] = gf(n, timeMs(() => b.matmul(a32, b32, s, o32), { budgetMs: budget(n) }));
     if (gpujs) gRow.gflops[n] = gf(n, timeMs(() => gpujs.matmul(a32, b32, s, o32), slow));
@@ -75,10 +95,16 @@ export default async function main(flags = []) {
   }
 
   const np = numpyMatmul(sizes);
+  // The same script told to use one BLAS thread (it sets OPENBLAS_NUM_THREADS before numpy loads).
+  const np1 = np && numpyMatmul(["--threads=1", ...sizes]);
   if (np) {
     for (const dt of ["f32", "f64"]) {
       const r = add(`numpy ${np.numpy} (${np.blas})`, dt);
       for (const n of sizes) r.gflops[n] = np.results[`${dt}:${n}`];
+    }
+    if (np1) {
+      const r = add(`numpy ${np1.numpy} (${np1.blas}, 1 thread)`, "f64");
+      for (const n of sizes) r.gflops[n] = np1.results[`f64:${n}`];
     }
   } else {
     console.log("numpy: not present (apt-get install -y python3-numpy); skipping the numpy column");
@@ -91,8 +117,9 @@ export default async function main(flags = []) {
   console.log(head);
   for (const r of rows) console.log(r.label.padEnd(w) + r.dtype.padEnd(6) + sizes.map((n) => fmt(r.gflops[n])).join(""));
 
-  const ref = (label, dtype) => rows.find((r) => r.label.startsWith(label) && r.dtype === dtype);
+  const ref = (label, dtype) => rows.find((r) => (r.label === label || (r.label.startsWith(label) && !r.label.endsWith("1 thread)"))) && r.dtype === dtype);
   const refs = [["tfjs-wasm", "f32"], ["numpy", "f32"], ["numpy", "f64"]];
+  if (np1) refs.push([`numpy ${np1.numpy} (${np1.blas}, 1 thread)`, "f64"]);
   for (const [label, dtype] of refs) {
     const R = ref(label, dtype);
     if (!R) continue;

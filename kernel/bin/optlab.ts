@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 import { main } from "../src/cli/main";
+import { exitWhenDrained, ignoreClosedPipes } from "../src/cli/exit";
+
+ignoreClosedPipes();
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => exitWhenDrained(code),
   (e: unknown) => {
     console.error(`optlab: ${(e as Error).stack ?? e}`);
-    process.exit(1);
+    exitWhenDrained(1);
   },
 );

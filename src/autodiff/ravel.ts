@@ -117,6 +117,17 @@ export function flatValues(params: Params, dtype: DType = "f64"): Float64Array |
   return out;
 }
 
+/** Write a flat vector back into the leaves' typed arrays IN PLACE (rounded to f32 leaves). */
+export function writeFlat(params: Params, theta: ArrayLike<number>): void {
+  let off = 0;
+  for (const t of leaves(params)) {
+    const d = t.data;
+    if (ArrayBuffer.isView(theta)) d.set((theta as Float64Array).subarray(off, off + d.length)); // set rounds to f32 like assignment
+    else for (let i = 0; i < d.length; i++) d[i] = theta[off + i];
+    off += d.length;
+  }
+}
+
 /** New tensors shaped like `like` filled from a plain flat array (no graph): `ravel(like).unravel`. */
 export function fromFlatValues<P extends Params>(values: ArrayLike<number>, like: P): P {
   return ravel(like).unravel(values);

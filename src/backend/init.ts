@@ -3,6 +3,7 @@ import { createGpujsBackend, GPUJS_MODES, type GpujsBackend, type GpujsMode } fr
 import { createWasmBackend, type WasmBackend } from "./wasm";
 import { calibrate, CPU_HOST_TABLE, makeAutoRouter, type RoutingTable } from "./routing";
 import { checkOptions, OptlabError } from "../util/errors";
+import { GEMM_THRESHOLDS, gemmPaths, type GemmPath } from "./gemm/f64Matmul";
 
 export interface InitOptions {
   /**
@@ -35,6 +36,12 @@ export interface BackendsInfo {
   wasm: { loaded: boolean; simd?: boolean; threads?: number; error?: string };
   /** The table the `auto` router uses. */
   routing: RoutingTable;
+  /**
+   * The cpu backend's float64 GEMM: each path (js, wasm, wasm-relaxed, native) with whether it
+   * runs here and why not (or, for native, the BLAS build and thread count), and the measured
+   * work thresholds (flops) from which wasm and native are used.
+   */
+  cpuGemm: { paths: { path: GemmPath; ok: boolean; reason?: string }[]; thresholds: { wasm: number; native: number } };
 }
 
 let state: { gpujs?: GpujsBackend; wasm?: WasmBackend; info: BackendsInfo } | null = null;
@@ -73,7 +80,12 @@ export async function initBackends(opts: InitOptions = {}): Promise<BackendsInfo
 
   await disposeBackends();
 
-  const info: BackendsInfo = { gpujs: { loaded: false }, wasm: { loaded: false }, routing: CPU_HOST_TABLE };
+  const info: BackendsInfo = {
+    gpujs: { loaded: false },
+    wasm: { loaded: false },
+    routing: CPU_HOST_TABLE,
+    cpuGemm: { paths: gemmPaths(), thresholds: { ...GEMM_THRESHOLDS } },
+  };
   let gpujs: GpujsBackend | undefined;
   let wasm: WasmBackend | undefined;
   if (gpujsMode !== false) {

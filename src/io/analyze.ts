@@ -9,8 +9,10 @@ import { metrics } from "../analysis/collapse/metrics";
 import { activation as lookupActivation, type ActivationName } from "../nn/activations";
 import type { Tensor } from "../tensor/Tensor";
 import { OptlabError } from "../util/errors";
-import { datasetFromNpz, featuresFromNpz, inputsFromNpz, linearLayersFromNpz, mlpFromNpz } from "./archives";
-import { loadNpz, type NpzArrays } from "./npz";
+import { datasetFromNpz, featuresFromNpz, inputsFromNpz, labelsFromNpy, linearLayersFromNpz, mlpFromNpz } from "./archives";
+import { loadNpz, requireArray, type NpzArrays } from "./npz";
+import { layerWeightName } from "./archives";
+import { symEigQL } from "../linalg/symTridiagonalEig";
 
 /**
  * The computations behind `optlab analyze hessian|ntk|collapse`, on NumPy archives (paths or
@@ -27,6 +29,17 @@ function archive(src: ArchiveSource, fallback: string): { arrays: NpzArrays; fil
   if (typeof src === "string") return { arrays: loadNpz(src), file: src };
   if (!src || typeof src !== "object") throw new OptlabError(`${fallback}: expected a path or the arrays of an .npz archive`);
   return { arrays: src, file: fallback };
+}
+
+/** x's number of features in a data archive (when x is a matrix), so the model check knows its input size. */
+function inputOf(d: { arrays: NpzArrays; file: string }): { inputDim?: number; inputFrom?: string } {
+  const x = d.arrays.x;
+  return x && x.shape.length === 2 ? { inputDim: x.shape[1], inputFrom: `${d.file}: x (${x.shape.join(", ")})` } : {};
+}
+
+/** "W0 (6, 4)" / "fc1.weight (6, 4)": layer l's weight by its archive name and stored shape. */
+function weightLabel(m: { arrays: NpzArrays; file: string }, l: number, sizes: number[]): string {
+  return `${m.file}: ${layerWeightName(m.arrays, m.file, l)} (${sizes[l + 1]}, ${sizes[l]})`;
 }
 
 function checkInt(v: number, name: string, min: number): number {
@@ -118,14 +131,14 @@ export async function analyzeHessian(opts: AnalyzeHessianOptions): Promise<Hessi
   const probes = checkInt(opts.probes ?? 100, "probes", 1);
   const exactMax = checkInt(opts.exactTraceMax ?? 2000, "exact trace max", 0);
   const m = archive(opts.model, "model.npz");
-  const model = mlpFromNpz(m.arrays, { activation, file: m.file });
+  const d = archive(opts.data, "data.npz");
+  const model = mlpFromNpz(m.arrays, { activation, file: m.file, ...inputOf(d) });
   const sizes = model.config.sizes as number[];
   const L = sizes.length - 1;
-  const d = archive(opts.data, "data.npz");
   const data = datasetFromNpz(d.arrays, {
     targets: loss === "ce" ? "labels" : "regression",
-    inputDim: sizes[0], inputFrom: `${m.file}: W0 (${sizes[1]}, ${sizes[0]})`,
-    outputDim: sizes[L], outputFrom: `${m.file}: W${L - 1} (${sizes[L]}, ${sizes[L - 1]})`,
+    inputDim: sizes[0], inputFrom: weightLabel(m, 0, sizes),
+    outputDim: sizes[L], outputFrom: weightLabel(m, L - 1, sizes),
     file: d.file,
   });
   const p = model.params.reduce((s, layer) => s + layer.W.size + (layer.b?.size ?? 0), 0);
@@ -207,6 +220,8 @@ export interface AnalyzeNtkOptions {
 export interface NtkReport {
   /** Θ(x, x) [n, n] summed over outputs. */
   kernel: number[][];
+  /** The n eigenvalues of Θ(x, x), descending (Householder + QL in float64, linalg.symEigQL). */
+  eigenvalues: number[];
   method: string;
   n: number;
   outputs: number;
@@ -223,13 +238,17 @@ export function analyzeNtk(opts: AnalyzeNtkOptions): NtkReport {
   const t0 = performance.now();
   const activation = opts.activation ?? "relu";
   const m = archive(opts.model, "model.npz");
-  const model = mlpFromNpz(m.arrays, { activation, file: m.file });
-  const sizes = model.config.sizes as number[];
   const d = archive(opts.data, "data.npz");
-  const x = inputsFromNpz(d.arrays, { inputDim: sizes[0], inputFrom: `${m.file}: W0 (${sizes[1]}, ${sizes[0]})`, file: d.file });
+  const model = mlpFromNpz(m.arrays, { activation, file: m.file, ...inputOf(d) });
+  const sizes = model.config.sizes as number[];
+  const x = inputsFromNpz(d.arrays, { inputDim: sizes[0], inputFrom: weightLabel(m, 0, sizes), file: d.file });
   const r = empirical(model, x, { trace: true, method: opts.method ?? "auto" });
+  const n = r.n1;
+  const sym = new Float64Array(n * n); // (Θ + Θᵀ)/2: exact symmetry for the eigensolver
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) sym[i * n + j] = 0.5 * (r.kernel.data[i * n + j] + r.kernel.data[j * n + i]);
+  const eigenvalues = Array.from(symEigQL(sym, n, { vectors: false }).values).reverse();
   return {
-    kernel: rows(r.kernel), method: r.method, n: r.n1, outputs: r.outputs, numParams: r.numParams, sizes, activation,
+    kernel: rows(r.kernel), eigenvalues, method: r.method, n: r.n1, outputs: r.outputs, numParams: r.numParams, sizes, activation,
     backend: r.backend, dtype: r.dtype, wallTimeMs: performance.now() - t0,
   };
 }
@@ -283,10 +302,15 @@ export function analyzeInfiniteNtk(opts: AnalyzeInfiniteNtkOptions): InfiniteNtk
 }
 
 export interface AnalyzeCollapseOptions {
-  /** Archive with `features` [n, d] and `labels` [n]. */
+  /**
+   * Archive with `features` [n, d] and `labels` [n]; or, with `model`, inputs `x` [n, d_in] and class
+   * ids `y` (or `labels`) [n], whose features are the model's last hidden layer.
+   */
   data: ArchiveSource;
   /** Optional model archive whose last layer (W [C, d], b [C]) is the classifier. */
   model?: ArchiveSource;
+  /** Hidden activation of `model` when it computes the features (default relu). */
+  activation?: ActivationName;
 }
 
 /** What `optlab analyze collapse --json` prints (snake-case NC names; nc3/nc4 only with a classifier). */
@@ -303,6 +327,8 @@ export interface CollapseReport {
   samples: number;
   dim: number;
   classCounts: number[];
+  /** Where the features came from: "archive", or the model's last hidden layer on x. */
+  features: string;
   method: string;
   backend: string;
   wallTimeMs: number;
@@ -313,23 +339,46 @@ export function analyzeCollapse(opts: AnalyzeCollapseOptions): CollapseReport {
   const t0 = performance.now();
   let classifier: { W: Tensor; b?: Tensor } | undefined;
   let from: string | undefined;
-  if (opts.model !== undefined) {
-    const m = archive(opts.model, "model.npz");
-    const layers = linearLayersFromNpz(m.arrays, m.file);
+  const f = archive(opts.data, "features.npz");
+  const m = opts.model === undefined ? undefined : archive(opts.model, "model.npz");
+  const computed = !("features" in f.arrays) && m !== undefined;
+  if (m) {
+    const layers = linearLayersFromNpz(m.arrays, m.file, computed ? inputOf(f) : {});
     const l = layers.length - 1;
     classifier = layers[l];
-    from = `${m.file}: W${l} (${classifier.W.shape.join(", ")})`;
+    from = `${m.file}: ${layerWeightName(m.arrays, m.file, l)} (${classifier.W.shape.join(", ")})`;
   }
-  const f = archive(opts.data, "features.npz");
   const C = classifier?.W.shape[0];
-  const { features, labels } = featuresFromNpz(f.arrays, { file: f.file, classes: C, classesFrom: C === undefined ? undefined : `${from} has ${C} rows` });
-  if (classifier && classifier.W.shape[1] !== features.shape[1]) {
-    throw new OptlabError(`${f.file}: features: shape (${features.shape.join(", ")}) has ${features.shape[1]} columns but the classifier ${from} takes ${classifier.W.shape[1]}`);
+  const classesFrom = C === undefined ? undefined : `${from} has ${C} rows`;
+  let features: Tensor;
+  let labels: Int32Array;
+  if (computed) {
+    // No features in the archive: the model's last hidden layer on x gives them.
+    if (!f.arrays.x) {
+      throw new OptlabError(`${f.file}: has neither 'features' nor 'x' (the archive has ${Object.keys(f.arrays).map((k) => `'${k}'`).join(", ") || "no arrays"}): ` +
+        `give features (n, d) and labels (n,), or x (n, d) and y (n,) for --model to compute the features`);
+    }
+    const activation = opts.activation ?? "relu";
+    const net = mlpFromNpz(m!.arrays, { activation, file: m!.file, ...inputOf(f) });
+    const sizes = net.config.sizes as number[];
+    if (net.numHidden < 1) throw new OptlabError(`${m!.file}: has a single layer, so there is no hidden layer to take features from (give 'features' in ${f.file})`);
+    const x = inputsFromNpz(f.arrays, { inputDim: sizes[0], inputFrom: weightLabel(m!, 0, sizes), file: f.file });
+    const labelKey = f.arrays.labels ? "labels" : "y";
+    labels = labelsFromNpy(requireArray(f.arrays, labelKey, f.file), `${f.file}: ${labelKey}`, x.shape[0], C, classesFrom);
+    features = net.features(net.params, x, -1);
+  } else {
+    ({ features, labels } = featuresFromNpz(f.arrays, { file: f.file, classes: C, classesFrom }));
+    if (classifier && classifier.W.shape[1] !== features.shape[1]) {
+      const [r0, c0] = classifier.W.shape;
+      const hint = r0 === features.shape[1] ? `; the classifier looks transposed: expected (${c0}, ${r0}) = (classes, features) in PyTorch's nn.Linear layout (out, in), save it transposed (W.T)` : "";
+      throw new OptlabError(`${f.file}: features: shape (${features.shape.join(", ")}) has ${features.shape[1]} columns but the classifier ${from} takes ${classifier.W.shape[1]}${hint}`);
+    }
   }
   const r = metrics(features, labels, classifier);
   const out: CollapseReport = {
     nc1: r.nc1, nc2_equinorm: r.nc2Equinorm, nc2_equiangular: r.nc2Equiangular, nc2_maxangle: r.nc2MaxAngle, nc2_etf: r.nc2Etf,
     classes: r.classes, samples: r.samples, dim: r.dim, classCounts: r.classCounts, method: r.method, backend: r.backend, wallTimeMs: 0,
+    features: computed ? `model: last hidden layer (${opts.activation ?? "relu"})` : "archive",
   };
   if (classifier) {
     out.nc3 = r.nc3 as number;

@@ -6,14 +6,17 @@ import type { ActivationName } from "../nn/activations";
 import type { DenseParams } from "../nn/mlp";
 import type { Model } from "../nn/Model";
 import { OptlabError } from "../util/errors";
-import { MissingArrayError, UnsupportedDTypeError } from "./errors";
+import { UnsupportedDTypeError } from "./errors";
 import { checkFiniteNpy, isIntegerDType, npyDescr, toFloat64, type NpyArray } from "./npy";
 import { requireArray, type NpzArrays } from "./npz";
+import { namedLayers } from "./stateDict";
+import { checkNotTransposed } from "./transposed";
 
 /**
  * The archive layouts of `optlab analyze`, read into optlab objects with errors that name the
  * array, its shape and the shape it had to match:
- * - model: `W0, b0, W1, b1, …` in PyTorch `nn.Linear` layout (W_l [out, in], b_l [out]), float32/64;
+ * - model: `W0, b0, W1, b1, …` in PyTorch `nn.Linear` layout (W_l [out, in], b_l [out]), float32/64,
+ *   or a PyTorch state_dict of nn.Linear layers saved as is (`0.weight`, `0.bias`, `fc1.weight`, …);
  * - data: `x` [n, d] and `y` (n class ids, or [n, k] regression targets);
  * - features: `features` [n, d] and `labels` [n].
  */
@@ -26,48 +29,67 @@ function floatArray(a: NpyArray, name: string, allowIntegers = false): Float64Ar
   return toFloat64(a);
 }
 
-/** The layers W0, b0, W1, b1, … of a model archive (W_l [out, in] as stored), checked for gaps and finiteness. */
-export function linearLayersFromNpz(arrays: NpzArrays, file = "model.npz"): LinearWeights[] {
-  const layers: LinearWeights[] = [];
-  if (!arrays.W0) requireArray(arrays, "W0", file);
-  const keys = Object.keys(arrays);
-  let L = 0;
-  while (arrays[`W${L}`]) L++;
-  for (const k of keys) {
-    const m = /^([Wb])(\d+)$/.exec(k);
-    if (m && Number(m[2]) >= L) {
-      throw new MissingArrayError(`${file}: has '${k}' but no 'W${L}' (layers must be W0, b0, W1, b1, … without gaps)`);
-    }
-  }
-  for (let l = 0; l < L; l++) {
-    const W = arrays[`W${l}`];
-    if (W.shape.length !== 2) throw new OptlabError(`${file}: W${l}: expected a matrix (out, in), got shape ${shapeOf(W)}`);
-    const layer: LinearWeights = { W: new Tensor(floatArray(W, `${file}: W${l}`), W.shape) };
-    const b = arrays[`b${l}`];
-    if (b) {
-      if (b.shape.length !== 1 || b.shape[0] !== W.shape[0]) {
-        throw new OptlabError(`${file}: b${l}: shape ${shapeOf(b)} does not match W${l} ${shapeOf(W)}: expected (${W.shape[0]},)`);
-      }
-      layer.b = new Tensor(floatArray(b, `${file}: b${l}`), b.shape);
-    }
-    layers.push(layer);
-  }
-  return layers;
+/** Where a model archive's input size is fixed, for the transposed-weight check. */
+export interface ModelInputOptions {
+  /** Features of the inputs the model will see (x's columns), when known. */
+  inputDim?: number;
+  /** Where inputDim comes from, for messages (e.g. "data.npz: x (100, 4)"). */
+  inputFrom?: string;
 }
 
 /**
- * An nn.mlp model from a PyTorch-layout archive (see `nn.mlpFromWeights`), float64 parameters.
- * Shape mismatches between layers name both arrays and shapes.
+ * The layers of a model archive (W_l [out, in] as stored), in optlab's `W0, b0, W1, b1, …` names
+ * or a PyTorch state_dict's (`0.weight`, `fc1.bias`, …; see `stateDictLayers`), checked for gaps,
+ * transposed weights (see `checkNotTransposed`) and finiteness. Messages use the archive's names.
  */
-export function mlpFromNpz(arrays: NpzArrays, opts: { activation?: ActivationName; file?: string } = {}): Model<DenseParams[]> {
+export function linearLayersFromNpz(arrays: NpzArrays, file = "model.npz", opts: ModelInputOptions = {}): LinearWeights[] {
+  const named = namedLayers(arrays, file);
+  for (const { weight } of named) {
+    const W = arrays[weight];
+    if (W.shape.length !== 2) throw new OptlabError(`${file}: ${weight}: expected a matrix (out, in), got shape ${shapeOf(W)}`);
+  }
+  checkNotTransposed(named, arrays, file, opts.inputDim, opts.inputFrom);
+  return named.map(({ weight, bias }) => {
+    const W = arrays[weight];
+    const layer: LinearWeights = { W: new Tensor(floatArray(W, `${file}: ${weight}`), W.shape) };
+    if (bias) {
+      const b = arrays[bias];
+      if (b.shape.length !== 1 || b.shape[0] !== W.shape[0]) {
+        throw new OptlabError(`${file}: ${bias}: shape ${shapeOf(b)} does not match ${weight} ${shapeOf(W)}: expected (${W.shape[0]},)`);
+      }
+      layer.b = new Tensor(floatArray(b, `${file}: ${bias}`), b.shape);
+    }
+    return layer;
+  });
+}
+
+/**
+ * An nn.mlp model from a model archive (see `linearLayersFromNpz` and `nn.mlpFromWeights`),
+ * float64 parameters. Shape mismatches between layers name both arrays (by their archive names)
+ * and shapes.
+ */
+export function mlpFromNpz(arrays: NpzArrays, opts: { activation?: ActivationName; file?: string } & ModelInputOptions = {}): Model<DenseParams[]> {
   const file = opts.file ?? "model.npz";
-  const layers = linearLayersFromNpz(arrays, file);
+  const layers = linearLayersFromNpz(arrays, file, opts);
+  const named = namedLayers(arrays, file);
   try {
     return mlpFromWeights(layers, { activation: opts.activation ?? "relu", layout: "out-in", dtype: "f64" });
   } catch (e) {
-    if (e instanceof OptlabError) throw new OptlabError(`${file}: ${e.message}`);
+    if (e instanceof OptlabError) {
+      // mlpFromWeights names layers W<l> / b<l>; say what the archive calls them.
+      const renamed = e.message.replace(/\b([Wb])(\d+)\b/g, (m, kind: string, l: string) => {
+        const layer = named[Number(l)];
+        return layer ? (kind === "W" ? layer.weight : layer.bias ?? m) : m;
+      });
+      throw new OptlabError(`${file}: ${renamed}`);
+    }
     throw e;
   }
+}
+
+/** The archive name of layer l's weight ("W1", "fc2.weight"), for messages. */
+export function layerWeightName(arrays: NpzArrays, file: string, l: number): string {
+  return namedLayers(arrays, file)[l]?.weight ?? `W${l}`;
 }
 
 /** What a data archive's `y` holds. */

@@ -11,7 +11,11 @@ export { readZip, writeZip, crc32, type ZipEntry } from "./zip";
 export {
   NpyFormatError, BadMagicError, TruncatedError, MalformedHeaderError, UnsupportedDTypeError, NonFiniteError, ZipFormatError, MissingArrayError,
 } from "./errors";
+export { mlpArchiveArrays } from "./modelArchive";
+export { stateDictLayers, namedLayers, type NamedLayer } from "./stateDict";
+export { checkNotTransposed, TransposedWeightError } from "./transposed";
 export {
+  layerWeightName, type ModelInputOptions,
   linearLayersFromNpz, mlpFromNpz, inputsFromNpz, datasetFromNpz, featuresFromNpz, labelsFromNpy, type DataFromNpzOptions, type TargetKind,
 } from "./archives";
 export {

@@ -2,6 +2,8 @@ import { OptlabError } from "../util/errors";
 import { MissingArrayError, NpyFormatError } from "./errors";
 import { readNpy, writeNpy, type NpyArray, type NpyLike, type WriteNpyOptions } from "./npy";
 import { readZip, writeZip } from "./zip";
+import { isModel, mlpArchiveArrays } from "./modelArchive";
+import type { Model } from "../nn/Model";
 
 /** Arrays of an .npz archive by name (the entry name without ".npy"), in archive order. */
 export type NpzArrays = Record<string, NpyArray>;
@@ -70,9 +72,12 @@ export function loadNpz(path: string, opts: Omit<ReadNpzOptions, "name"> = {}): 
   return readNpz(readFile(path), { ...opts, name: path });
 }
 
-/** Writes an .npz file to disk (Node only). */
-export function saveNpz(path: string, arrays: Record<string, NpyLike>, opts: WriteNpzOptions = {}): void {
-  fs().writeFileSync(path, writeNpz(arrays, opts));
+/**
+ * Writes an .npz file to disk (Node only): the given arrays, or for an `nn.mlp` model the archive
+ * `optlab analyze --model` reads (W0, b0, W1, b1, … in PyTorch layout; see `mlpArchiveArrays`).
+ */
+export function saveNpz(path: string, arrays: Record<string, NpyLike> | Model, opts: WriteNpzOptions = {}): void {
+  fs().writeFileSync(path, writeNpz(isModel(arrays) ? mlpArchiveArrays(arrays) : arrays, opts));
 }
 
 /** Reads an .npy file from disk (Node only); errors name the path. */

@@ -61,4 +61,6 @@ export interface Objective<P extends Params = Params> {
   linearize(theta?: Float64Array, batch?: Batch): Linearization;
   /** Hessian–vector products computed so far through this objective (all linearizations). */
   readonly hvps: number;
+  /** Whether `hvp`/`linearize` can give Hessian products (false for plain functions without hvp/hessian). */
+  readonly hasHvp: boolean;
 }

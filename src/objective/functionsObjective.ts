@@ -82,6 +82,7 @@ export function functionsObjective(fns: ObjectiveFunctions): Objective<Tensor> {
     dtype: "f64",
     params: new Tensor(Float64Array.from(theta0), [p]),
     n: null,
+    hasHvp: !!(fns.hvp || fns.hessian),
     get hvps() {
       return hvps;
     },

@@ -88,6 +88,7 @@ export function treeObjective<P extends Params>(spec: TreeObjectiveSpec<P>): Obj
     params,
     f,
     n: spec.n,
+    hasHvp: true,
     get hvps() {
       return hvps;
     },

@@ -1,14 +1,8 @@
 import { checkOptions } from "../util/errors";
-import {
-  checkLearningRate,
-  checkNonNegative,
-  checkOptionsObject,
-  checkPositive,
-  leafwiseOptimizer,
-  lrRecord,
-  type LearningRate,
-  type Optimizer,
-} from "./Optimizer";
+import { checkLearningRate, lrRecord, type LearningRate } from "./learningRate";
+import { checkNonNegative, checkOptionsObject, checkPositive } from "./validators";
+import { defineOptimizer } from "./defineOptimizer";
+import type { Optimizer } from "./Optimizer";
 
 export interface AdagradOptions {
   /** Learning rate (number or schedule; default 1e-2). */
@@ -44,10 +38,10 @@ export function adagrad(opts?: AdagradOptions): Optimizer {
   checkNonNegative(lrDecay, "lrDecay", where);
   const wd = weightDecay;
   const hyper = { lr: lrRecord(lr), eps, initialAccumulator, weightDecay, lrDecay };
-  return leafwiseOptimizer(where, hyper, lr, {
+  return defineOptimizer(where, hyper, lr, {
     slots: ["sum"],
-    initSlot: (_slot, size) => new Float64Array(size).fill(initialAccumulator),
-    update(theta, g, [sum], { t, lr: eta }) {
+    initSlot: (_slot, p) => new Float64Array(p).fill(initialAccumulator),
+    apply(theta, g, [sum], { t, lr: eta }) {
       const clr = eta / (1 + (t - 1) * lrDecay);
       for (let j = 0; j < theta.length; j++) {
         const gj = g[j] + wd * theta[j];

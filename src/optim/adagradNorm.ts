@@ -1,6 +1,8 @@
 import { checkOptions, check } from "../util/errors";
-import { checkLearningRate, checkOptionsObject, checkPositive, lrRecord, type LearningRate, type Optimizer } from "./Optimizer";
-import { flatOptimizer } from "./flatOptimizer";
+import { checkLearningRate, lrRecord, type LearningRate } from "./learningRate";
+import { checkOptionsObject, checkPositive } from "./validators";
+import { defineOptimizer } from "./defineOptimizer";
+import type { Optimizer } from "./Optimizer";
 
 export interface AdaGradNormOptions {
   /** Learning rate η (default 1). */
@@ -25,9 +27,10 @@ export function adagradNorm(opts?: AdaGradNormOptions): Optimizer {
   const { lr = 1, b0 = 1e-2 } = opts ?? {};
   checkLearningRate(lr, where);
   checkPositive(b0, "b0", where);
-  return flatOptimizer(where, { lr: lrRecord(lr), b0 }, lr, {
-    update(theta, g, slots, { lr: eta }) {
-      const b2 = slots.get("bSquared", 1, () => Float64Array.of(b0 * b0));
+  return defineOptimizer(where, { lr: lrRecord(lr), b0 }, lr, {
+    slots: ["bSquared"],
+    initSlot: () => Float64Array.of(b0 * b0),
+    apply(theta, g, [b2], { lr: eta }) {
       let s = 0;
       for (let j = 0; j < g.length; j++) s += g[j] * g[j];
       b2[0] += s;

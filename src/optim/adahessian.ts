@@ -1,9 +1,11 @@
 import { checkOptions, check } from "../util/errors";
 import { toRng, type Rng } from "../random/Rng";
-import { adamHyper, checkInteger, checkOptionsObject, checkPositive, checkBoolean, lrRecord, type LearningRate } from "./Optimizer";
-import { closureOptimizer, type ClosureOptimizer } from "./closure";
+import { adamHyper } from "./adamHyper";
+import { checkInteger, checkOptionsObject, checkPositive, checkBoolean } from "./validators";
+import { lrRecord, type LearningRate } from "./learningRate";
+import { closureOptimizer, type ClosureOptimizer } from "./closureOptimizer";
 import { hutchinsonDiagonal } from "./hutchinson";
-import type { FlatBlock } from "./flatState";
+import type { FlatBlock } from "./layout";
 
 export interface AdaHessianOptions {
   /** Learning rate (default 0.15, the paper's). */

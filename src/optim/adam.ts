@@ -1,13 +1,9 @@
 import { checkOptions } from "../util/errors";
-import {
-  checkBoolean,
-  checkOptionsObject,
-  leafwiseOptimizer,
-  lrRecord,
-  type LearningRate,
-  type Optimizer,
-  adamHyper,
-} from "./Optimizer";
+import { lrRecord, type LearningRate } from "./learningRate";
+import { checkBoolean, checkOptionsObject } from "./validators";
+import { adamHyper } from "./adamHyper";
+import { defineOptimizer } from "./defineOptimizer";
+import type { Optimizer } from "./Optimizer";
 
 export interface AdamOptions {
   /** Learning rate (number or schedule; default 1e-3). */
@@ -38,9 +34,9 @@ function adamFamily(where: "adam" | "adamw", opts: AdamOptions | undefined, deco
   checkBoolean(amsgrad, "amsgrad", where);
   const wd = weightDecay;
   const hyper = { lr: lrRecord(lr), beta1, beta2, eps, weightDecay, amsgrad };
-  return leafwiseOptimizer(where, hyper, lr, {
+  return defineOptimizer(where, hyper, lr, {
     slots: amsgrad ? ["expAvg", "expAvgSq", "maxExpAvgSq"] : ["expAvg", "expAvgSq"],
-    update(theta, g, slots, { t, lr: eta }) {
+    apply(theta, g, slots, { t, lr: eta }) {
       const [m, v, vmax] = slots;
       const bc1 = 1 - Math.pow(beta1, t);
       const sqrtBc2 = Math.sqrt(1 - Math.pow(beta2, t));

@@ -1,17 +1,10 @@
 import { checkOptions } from "../util/errors";
-import {
-  checkBoolean,
-  checkLearningRate,
-  checkNonNegative,
-  checkOptionsObject,
-  checkPositive,
-  checkUnitInterval,
-  leafwiseOptimizer,
-  lrRecord,
-  type LearningRate,
-  type Optimizer,
-  adamHyper,
-} from "./Optimizer";
+import { checkLearningRate, lrRecord, type LearningRate } from "./learningRate";
+import { checkBoolean, checkNonNegative, checkOptionsObject, checkPositive, checkUnitInterval } from "./validators";
+import { adamHyper } from "./adamHyper";
+import { defineOptimizer } from "./defineOptimizer";
+import { leafViews } from "./layout";
+import type { Optimizer } from "./Optimizer";
 
 /**
  * The projection of AdamP/SGDP (Heo et al., 2021, "AdamP: Slowing Down the Slowdown for Momentum
@@ -95,23 +88,26 @@ export function adamp(opts?: AdamPOptions): Optimizer {
   checkNonNegative(wdRatio, "wdRatio", where);
   checkBoolean(nesterov, "nesterov", where);
   const hyper = { lr: lrRecord(lr), beta1, beta2, eps, weightDecay, delta, wdRatio, nesterov };
-  return leafwiseOptimizer(where, hyper, lr, {
+  return defineOptimizer(where, hyper, lr, {
     slots: ["expAvg", "expAvgSq"],
-    update(theta, g, [m, v], { t, lr: eta, shape }) {
-      const n = theta.length;
+    apply(thetaAll, gAll, slots, { t, lr: eta, blocks }) {
       const bc1 = 1 - Math.pow(beta1, t);
       const sqrtBc2 = Math.sqrt(1 - Math.pow(beta2, t));
-      const p = new Float64Array(n);
-      for (let j = 0; j < n; j++) {
-        m[j] = beta1 * m[j] + (1 - beta1) * g[j];
-        v[j] = beta2 * v[j] + (1 - beta2) * g[j] * g[j];
-        const denom = Math.sqrt(v[j]) / sqrtBc2 + eps;
-        const num = nesterov ? beta1 * m[j] + (1 - beta1) * g[j] : m[j];
-        p[j] = num / bc1 / denom;
+      for (const block of blocks) {
+        const [theta, g, m, v] = leafViews(block, thetaAll, gAll, ...slots);
+        const n = theta.length;
+        const p = new Float64Array(n);
+        for (let j = 0; j < n; j++) {
+          m[j] = beta1 * m[j] + (1 - beta1) * g[j];
+          v[j] = beta2 * v[j] + (1 - beta2) * g[j] * g[j];
+          const denom = Math.sqrt(v[j]) / sqrtBc2 + eps;
+          const num = nesterov ? beta1 * m[j] + (1 - beta1) * g[j] : m[j];
+          p[j] = num / bc1 / denom;
+        }
+        const { wdFactor } = projectRadial(theta, g, p, block.shape, delta, wdRatio, eps);
+        const shrink = 1 - eta * weightDecay * wdFactor;
+        for (let j = 0; j < n; j++) theta[j] = theta[j] * shrink - eta * p[j];
       }
-      const { wdFactor } = projectRadial(theta, g, p, shape, delta, wdRatio, eps);
-      const shrink = 1 - eta * weightDecay * wdFactor;
-      for (let j = 0; j < n; j++) theta[j] = theta[j] * shrink - eta * p[j];
     },
   });
 }
@@ -151,18 +147,21 @@ export function sgdp(opts: SgdPOptions): Optimizer {
   checkPositive(delta, "delta", where);
   checkNonNegative(wdRatio, "wdRatio", where);
   const hyper = { lr: lrRecord(lr), momentum, dampening, nesterov, weightDecay, eps, delta, wdRatio };
-  return leafwiseOptimizer(where, hyper, lr, {
+  return defineOptimizer(where, hyper, lr, {
     slots: ["momentumBuffer"],
-    update(theta, g, [b], { lr: eta, shape }) {
-      const n = theta.length;
-      const p = new Float64Array(n);
-      for (let j = 0; j < n; j++) {
-        b[j] = momentum * b[j] + (1 - dampening) * g[j];
-        p[j] = nesterov ? g[j] + momentum * b[j] : b[j];
+    apply(thetaAll, gAll, slots, { lr: eta, blocks }) {
+      for (const block of blocks) {
+        const [theta, g, b] = leafViews(block, thetaAll, gAll, ...slots);
+        const n = theta.length;
+        const p = new Float64Array(n);
+        for (let j = 0; j < n; j++) {
+          b[j] = momentum * b[j] + (1 - dampening) * g[j];
+          p[j] = nesterov ? g[j] + momentum * b[j] : b[j];
+        }
+        const { wdFactor } = projectRadial(theta, g, p, block.shape, delta, wdRatio, eps);
+        const shrink = 1 - (eta * weightDecay * wdFactor) / (1 - momentum);
+        for (let j = 0; j < n; j++) theta[j] = theta[j] * shrink - eta * p[j];
       }
-      const { wdFactor } = projectRadial(theta, g, p, shape, delta, wdRatio, eps);
-      const shrink = 1 - (eta * weightDecay * wdFactor) / (1 - momentum);
-      for (let j = 0; j < n; j++) theta[j] = theta[j] * shrink - eta * p[j];
     },
   });
 }

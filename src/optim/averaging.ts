@@ -1,8 +1,11 @@
 import { fromFlatValues } from "../autodiff/ravel";
 import type { Params } from "../autodiff/params";
 import { check, checkOptions } from "../util/errors";
-import { checkInteger, checkOptionsObject, checkUnitInterval, type Optimizer, type OptimizerState } from "./Optimizer";
-import { readFlat } from "./flatState";
+import { readFlat } from "./layout";
+import type { Optimizer, PureOptimizer } from "./Optimizer";
+import { checkSlots } from "./state";
+import { checkInteger, checkOptionsObject, checkUnitInterval } from "./validators";
+import { Stepper } from "./withStep";
 
 export interface AveragingOptions {
   /**
@@ -19,77 +22,78 @@ export interface AveragingOptions {
 
 /** An optimizer that also keeps an average of its iterates. */
 export interface AveragedOptimizer extends Optimizer {
-  /** The averaged parameters as a new tree shaped like `like` (the last iterate if nothing averaged yet). */
+  /** The averaged parameters as a new tree shaped like `like` (`like`'s values if nothing is averaged yet). */
   averaged<P extends Params>(like: P): P;
   /** Number of iterates in the average. */
   readonly averagedCount: number;
 }
 
+const OWN = ["average", "averageMeta"] as const;
+
 /**
  * Wrap an optimizer so that it keeps an average of the iterates it produces (the parameters after
  * each step), for comparing the last iterate with Polyak, suffix or EMA averages. Stepping is
  * unchanged; read the average with `averaged(params)`. State: the inner state plus the slots
- * `average` and `averageMeta` ([count]).
+ * `average` (p values) and `averageMeta` ([count]). Pure like every optimizer: `update` runs the
+ * inner `update` and then folds the new θ into the average.
  */
 export function averaged(inner: Optimizer, opts?: AveragingOptions): AveragedOptimizer {
   const where = "averaged";
-  check(inner !== null && typeof inner === "object" && typeof inner.step === "function", `${where}: inner`, "expected an optimizer");
+  check(
+    inner !== null && typeof inner === "object" && typeof inner.update === "function" && !(inner as { usesClosure?: unknown }).usesClosure,
+    `${where}: inner`,
+    "expected a gradient optimizer (e.g. optim.sgd({ lr: 0.1 }))",
+  );
   checkOptionsObject(opts, where, false);
   checkOptions(opts, ["mode", "start", "decay"], where);
   const { mode = "polyak", start = 0, decay = 0.999 } = opts ?? {};
   check(["polyak", "suffix", "ema"].includes(mode), `${where}: mode`, `expected "polyak", "suffix" or "ema", got ${String(mode)}`);
   checkInteger(start, "start", where, 0);
   checkUnitInterval(decay, "decay", where);
-  let avg: Float64Array | null = null;
-  let count = 0;
-  let last: Float64Array | null = null;
   const name = `averaged(${inner.name})`;
-  return {
+  const hyper = Object.freeze({ ...inner.hyper, averaging: mode, start, decay });
+  const slotNames = Object.freeze([...inner.slotNames, ...OWN]);
+  const core: PureOptimizer = {
     name,
-    get hyper() {
-      return { ...inner.hyper, averaging: mode, start, decay };
+    hyper,
+    slotNames,
+    init(theta, blocks) {
+      const s = inner.init(theta, blocks);
+      return { ...s, name, hyper, slots: { ...s.slots, average: [new Float64Array(theta.length)], averageMeta: [Float64Array.of(0)] } };
     },
-    get stepCount() {
-      return inner.stepCount;
-    },
-    get averagedCount() {
-      return count;
-    },
-    lastLr: () => inner.lastLr(),
-    step(params: Params, grads: Params) {
-      inner.step(params, grads);
-      const theta = readFlat(params);
-      last = theta;
-      if (mode === "suffix" && inner.stepCount <= start) return;
-      if (!avg || avg.length !== theta.length) {
-        avg = theta.slice();
-        count = 1;
-        return;
+    update(grads, state, theta) {
+      checkSlots(state, name, slotNames, `${name}.update`);
+      const { average, averageMeta, ...rest } = state.slots;
+      check(average.length === 1, `${name}.update: state`, `it has no buffers yet; start from ${name}.init(theta)`);
+      const r = inner.update(grads, { ...state, name: inner.name, hyper: inner.hyper, slots: rest }, theta);
+      const th = r.theta;
+      let avg = average[0];
+      let count = averageMeta[0][0];
+      if (!(mode === "suffix" && r.state.stepCount <= start)) {
+        if (count === 0 || avg.length !== th.length) {
+          avg = th.slice();
+          count = 1;
+        } else {
+          avg = avg.slice();
+          count++;
+          const w = mode === "ema" ? 1 - decay : 1 / count;
+          for (let j = 0; j < th.length; j++) avg[j] += w * (th[j] - avg[j]);
+        }
       }
-      count++;
-      const w = mode === "ema" ? 1 - decay : 1 / count;
-      for (let j = 0; j < theta.length; j++) avg[j] += w * (theta[j] - avg[j]);
-    },
-    averaged<P extends Params>(like: P): P {
-      const src = avg ?? last ?? readFlat(like);
-      return fromFlatValues(src, like);
-    },
-    state(): OptimizerState {
-      const s = inner.state();
-      return { ...s, name, slots: { ...s.slots, average: avg ? [avg.slice()] : [], averageMeta: [Float64Array.of(count)] } };
-    },
-    load(state: OptimizerState) {
-      check(state !== null && typeof state === "object" && state.name === name, `${where}.load: state.name`, `state was saved by "${String(state?.name)}", not "${name}"`);
-      const { average, averageMeta, ...rest } = state.slots as Record<string, Float64Array[]>;
-      inner.load({ ...state, name: inner.name, slots: rest });
-      avg = average && average.length ? average[0].slice() : null;
-      count = averageMeta ? averageMeta[0][0] : 0;
-    },
-    reset() {
-      inner.reset();
-      avg = null;
-      last = null;
-      count = 0;
+      return { theta: th, state: { ...r.state, name, hyper, slots: { ...r.state.slots, average: [avg], averageMeta: [Float64Array.of(count)] } } };
     },
   };
+  return new AveragedStepper(core);
+}
+
+class AveragedStepper extends Stepper implements AveragedOptimizer {
+  get averagedCount(): number {
+    const meta = this.current.slots.averageMeta;
+    return meta.length ? meta[0][0] : 0;
+  }
+
+  averaged<P extends Params>(like: P): P {
+    const avg = this.current.slots.average;
+    return fromFlatValues(this.averagedCount > 0 ? avg[0] : readFlat(like), like);
+  }
 }

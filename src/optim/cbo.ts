@@ -11,8 +11,9 @@ import type { BackendChoice } from "../backend/registry";
 import { noGrad } from "../autodiff/graph";
 import { toRng, type Rng } from "../random/Rng";
 import { check, checkOptions, OptlabError } from "../util/errors";
-import { checkBoolean, checkInteger, checkLearningRate, checkNonNegative, checkOptionsObject, checkPositive, lrRecord, type LearningRate } from "./Optimizer";
-import { closureOptimizer, type ClosureOptimizer } from "./closure";
+import { checkBoolean, checkInteger, checkNonNegative, checkOptionsObject, checkPositive } from "./validators";
+import { checkLearningRate, lrRecord, type LearningRate } from "./learningRate";
+import { closureOptimizer, type ClosureOptimizer } from "./closureOptimizer";
 
 /** The consensus point and its weights. */
 export interface Consensus {

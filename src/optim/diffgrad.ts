@@ -1,12 +1,9 @@
 import { checkOptions } from "../util/errors";
-import {
-  checkOptionsObject,
-  leafwiseOptimizer,
-  lrRecord,
-  type LearningRate,
-  type Optimizer,
-  adamHyper,
-} from "./Optimizer";
+import { lrRecord, type LearningRate } from "./learningRate";
+import { checkOptionsObject } from "./validators";
+import { adamHyper } from "./adamHyper";
+import { defineOptimizer } from "./defineOptimizer";
+import type { Optimizer } from "./Optimizer";
 
 export interface DiffGradOptions {
   /** Learning rate (default 1e-3). */
@@ -47,9 +44,9 @@ export function diffGrad(opts?: DiffGradOptions): Optimizer {
   checkOptions(opts, ["lr", "beta1", "beta2", "eps", "weightDecay"], where);
   const { lr, beta1, beta2, eps, weightDecay } = adamHyper(opts ?? {}, where);
   const hyper = { lr: lrRecord(lr), beta1, beta2, eps, weightDecay };
-  return leafwiseOptimizer(where, hyper, lr, {
+  return defineOptimizer(where, hyper, lr, {
     slots: ["expAvg", "expAvgSq", "previousGrad", "friction"],
-    update(theta, g, [m, v, prev, xi], { t, lr: eta }) {
+    apply(theta, g, [m, v, prev, xi], { t, lr: eta }) {
       const stepSize = (eta * Math.sqrt(1 - Math.pow(beta2, t))) / (1 - Math.pow(beta1, t));
       for (let j = 0; j < theta.length; j++) {
         const gj = g[j] + weightDecay * theta[j];

@@ -1,12 +1,9 @@
 import { checkOptions } from "../util/errors";
-import {
-  checkOptionsObject,
-  leafwiseOptimizer,
-  lrRecord,
-  type LearningRate,
-  type Optimizer,
-  adamHyper,
-} from "./Optimizer";
+import { lrRecord, type LearningRate } from "./learningRate";
+import { checkOptionsObject } from "./validators";
+import { adamHyper } from "./adamHyper";
+import { defineOptimizer } from "./defineOptimizer";
+import type { Optimizer } from "./Optimizer";
 
 export interface ExAdamOptions {
   /** Learning rate (default 1e-3). */
@@ -36,9 +33,9 @@ export function exadam(opts?: ExAdamOptions): Optimizer {
   checkOptions(opts, ["lr", "beta1", "beta2", "eps", "weightDecay"], where);
   const { lr, beta1, beta2, eps, weightDecay } = adamHyper(opts ?? {}, where);
   const hyper = { lr: lrRecord(lr), beta1, beta2, eps, weightDecay };
-  return leafwiseOptimizer(where, hyper, lr, {
+  return defineOptimizer(where, hyper, lr, {
     slots: ["expAvg", "expAvgSq"],
-    update(theta, g, [m, v], { t, lr: eta }) {
+    apply(theta, g, [m, v], { t, lr: eta }) {
       const b1t = Math.pow(beta1, t);
       const b2t = Math.pow(beta2, t);
       const B1 = 1 - b1t;

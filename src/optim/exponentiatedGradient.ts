@@ -1,5 +1,9 @@
 import { checkOptions, OptlabError } from "../util/errors";
-import { checkBoolean, checkLearningRate, checkOptionsObject, leafwiseOptimizer, lrRecord, type LearningRate, type Optimizer } from "./Optimizer";
+import { checkLearningRate, lrRecord, type LearningRate } from "./learningRate";
+import { checkBoolean, checkOptionsObject } from "./validators";
+import { defineOptimizer } from "./defineOptimizer";
+import { leafViews } from "./layout";
+import type { Optimizer } from "./Optimizer";
 
 export interface ExponentiatedGradientOptions {
   /** Learning rate η (required). */
@@ -24,16 +28,19 @@ export function exponentiatedGradient(opts: ExponentiatedGradientOptions): Optim
   const { lr, simplex = false } = opts;
   checkLearningRate(lr, where);
   checkBoolean(simplex, "simplex", where);
-  return leafwiseOptimizer(where, { lr: lrRecord(lr), simplex }, lr, {
+  return defineOptimizer(where, { lr: lrRecord(lr), simplex }, lr, {
     slots: [],
-    update(theta, g, _slots, { lr: eta, path }) {
-      let s = 0;
-      for (let j = 0; j < theta.length; j++) {
-        if (!(theta[j] > 0)) throw new OptlabError(`${where}: params: leaf ${path} has a non-positive value ${theta[j]} at index ${j}; exponentiated gradient needs positive weights`);
-        theta[j] *= Math.exp(-eta * g[j]);
-        s += theta[j];
+    apply(thetaAll, gAll, _slots, { lr: eta, blocks }) {
+      for (const block of blocks) {
+        const [theta, g] = leafViews(block, thetaAll, gAll);
+        let s = 0;
+        for (let j = 0; j < theta.length; j++) {
+          if (!(theta[j] > 0)) throw new OptlabError(`${where}: params: leaf ${block.path} has a non-positive value ${theta[j]} at index ${j}; exponentiated gradient needs positive weights`);
+          theta[j] *= Math.exp(-eta * g[j]);
+          s += theta[j];
+        }
+        if (simplex) for (let j = 0; j < theta.length; j++) theta[j] /= s;
       }
-      if (simplex) for (let j = 0; j < theta.length; j++) theta[j] /= s;
     },
   });
 }

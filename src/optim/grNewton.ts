@@ -1,8 +1,10 @@
 import { Tensor } from "../tensor/Tensor";
 import { check, checkOptions, OptlabError } from "../util/errors";
-import { checkLearningRate, checkOptionsObject, checkPositive, lrRecord, type LearningRate } from "./Optimizer";
-import { closureOptimizer, type ClosureOptimizer, type LossClosure } from "./closure";
-import { norm2 } from "./flatState";
+import { checkLearningRate, lrRecord, type LearningRate } from "./learningRate";
+import { checkInteger, checkOptionsObject, checkPositive } from "./validators";
+import type { LossClosure } from "./closure";
+import { closureOptimizer, type ClosureOptimizer } from "./closureOptimizer";
+import { norm2 } from "../linalg/vector";
 
 /** Solve the dense n×n system A x = b (row-major; Gaussian elimination with partial pivoting). */
 export function solveDense(a: ArrayLike<number>, b: ArrayLike<number>, n: number): Float64Array {
@@ -34,7 +36,7 @@ export function solveDense(a: ArrayLike<number>, b: ArrayLike<number>, n: number
 /** The dense Hessian p×p (row-major) from p exact HVPs of the closure. */
 export function denseHessian(closure: LossClosure, theta: Float64Array): Float64Array {
   const p = theta.length;
-  if (!closure.hvp) throw new OptlabError("denseHessian: closure: needs hvp (use optim.lossClosure)");
+  if (!closure.hvp || closure.hasHvp === false) throw new OptlabError("denseHessian: closure: needs hvp (pass an autodiff Objective such as objective(f, params))");
   const H = new Float64Array(p * p);
   for (let i = 0; i < p; i++) {
     const e = new Float64Array(p);
@@ -59,7 +61,7 @@ export function denseHessian(closure: LossClosure, theta: Float64Array): Float64
 export function softmaxGaussNewton(x: Tensor, k: number, opts: { bias?: boolean } = {}): (theta: Float64Array) => Float64Array {
   const where = "softmaxGaussNewton";
   check(x instanceof Tensor && x.rank === 2, `${where}: x`, "expected a matrix [n, d]");
-  check(Number.isInteger(k) && k >= 1, `${where}: k`, `expected an integer >= 1, got ${k}`);
+  checkInteger(k, "k", where, 1);
   const bias = opts.bias ?? true;
   const [n, d] = x.shape;
   const pw = d * k;

@@ -1,6 +1,6 @@
 import { check } from "../util/errors";
 import { toRng, type Rng } from "../random/Rng";
-import { checkInteger } from "./Optimizer";
+import { checkInteger } from "./validators";
 
 /**
  * Hutchinson's estimator of the Hessian diagonal (Bekas, Kokiopoulou & Saad, 2007; used by

@@ -1,9 +1,16 @@
 /**
  * optim: optimizers and learning-rate schedules.
- * Optimizers update parameter trees in place: `opt.step(params, grads)`.
+ * Every first-order optimizer is a pure pair `init(θ) → state`, `update(g, state, θ) → { theta, state }`
+ * on flat float64 vectors (`defineOptimizer`); `opt.step(params, grads)` (in place) and `train` are
+ * sugar over it, and `initTree`/`updateTree` adapt it to parameter trees.
  */
-export type { Optimizer, OptimizerState, LearningRate, Schedule, LeafRule, LeafContext, MatchedLeaves } from "./Optimizer";
-export { leafwiseOptimizer, makeSchedule, isSchedule, lrAt, matchLeaves } from "./Optimizer";
+export type { Optimizer, PureOptimizer, UpdateResult } from "./Optimizer";
+export type { OptimizerState } from "./state";
+export { makeSchedule, isSchedule, lrAt, type LearningRate, type Schedule } from "./learningRate";
+export { matchLeaves, type MatchedLeaves } from "./matchLeaves";
+export { defineOptimizer, pureOptimizer, type UpdateRule, type UpdateContext } from "./defineOptimizer";
+export { withStep } from "./withStep";
+export { initTree, updateTree } from "./treeUpdate";
 export { sgd, type SgdOptions } from "./sgd";
 export { adam, adamw, type AdamOptions } from "./adam";
 export { adagrad, type AdagradOptions } from "./adagrad";
@@ -23,20 +30,19 @@ export {
 } from "./schedules";
 
 // ---- optimizer zoo (issue 7) ------------------------------------------------------------------
-export { flatOptimizer, type FlatRule, type FlatContext } from "./flatOptimizer";
-export { flatBlocks, type FlatBlock } from "./flatState";
+export { flatBlocks, leafViews, type FlatBlock } from "./layout";
+export { lossClosure, flatClosure, type LossClosure, type FlatFunctions } from "./closure";
 export {
-  lossClosure,
-  flatClosure,
   closureOptimizer,
+  pureClosureOptimizer,
   isClosureOptimizer,
-  type LossClosure,
-  type FlatFunctions,
+  type PureClosureOptimizer,
   type ClosureOptimizer,
+  type ClosureUpdateResult,
   type ClosureStepInfo,
   type ClosureRule,
   type ClosureContext,
-} from "./closure";
+} from "./closureOptimizer";
 export { minimize, type MinimizeOptions, type MinimizeResult } from "./minimize";
 export { lion, lionKappa, type LionOptions, type LionKappaOptions, type KappaGradient } from "./lion";
 export { newtonSchulz, newtonSchulzArray, MUON_COEFFICIENTS, type NewtonSchulzOptions } from "./newtonSchulz";
@@ -60,6 +66,7 @@ export { averaged, type AveragedOptimizer, type AveragingOptions } from "./avera
 
 // ---- train loop (owned by the lead; src/optim/train.ts) -------------------------------------
 export { train, type TrainOptions, type TrainResult, type StepInfo, type EpochInfo, type Callback } from "./train";
+export type { NonFiniteReport } from "./nonFinite";
 // ---------------------------------------------------------------------------------------------
 export { get, names } from "./registry";
 export { fromOptimizer, clipByGlobalNorm, chain, applyUpdates, type GradientTransformation } from "./transformation";

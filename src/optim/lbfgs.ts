@@ -1,7 +1,9 @@
 import { check, checkOptions, OptlabError } from "../util/errors";
-import { checkInteger, checkLearningRate, checkOptionsObject, checkPositive, lrRecord, type LearningRate } from "./Optimizer";
-import { closureOptimizer, type ClosureOptimizer, type LossClosure } from "./closure";
-import { dot } from "./flatState";
+import { checkInteger, checkOptionsObject, checkPositive } from "./validators";
+import { checkLearningRate, lrRecord, type LearningRate } from "./learningRate";
+import type { LossClosure } from "./closure";
+import { closureOptimizer, type ClosureOptimizer } from "./closureOptimizer";
+import { dot } from "../linalg/vector";
 
 /** Result of a line search along d from θ: step α, and f and ∇f at θ + αd. */
 export interface LineSearchResult {

@@ -1,14 +1,9 @@
 import { checkOptions, check, OptlabError } from "../util/errors";
-import {
-  checkLearningRate,
-  checkNonNegative,
-  checkOptionsObject,
-  checkUnitInterval,
-  leafwiseOptimizer,
-  lrRecord,
-  type LearningRate,
-  type Optimizer,
-} from "./Optimizer";
+import { checkLearningRate, lrRecord, type LearningRate } from "./learningRate";
+import { checkNonNegative, checkOptionsObject, checkUnitInterval } from "./validators";
+import { defineOptimizer } from "./defineOptimizer";
+import { leafViews } from "./layout";
+import type { Optimizer } from "./Optimizer";
 
 export interface LionOptions {
   /** Learning rate η (number or schedule; default 1e-4, the paper's usual 3–10× below AdamW's). */
@@ -43,25 +38,33 @@ function lionFamily(where: string, o: LionOptions, kappa: KappaGradient | null):
   const wd = weightDecay;
   const hyper: Record<string, unknown> = { lr: lrRecord(lr), beta1, beta2, weightDecay };
   if (kappa) hyper.kappaGrad = kappa.name || "custom";
-  return leafwiseOptimizer(where, hyper, lr, {
+  return defineOptimizer(where, hyper, lr, {
     slots: ["expAvg"],
-    update(theta, g, [m], { lr: eta, path }) {
-      const n = theta.length;
-      const c = new Float64Array(n);
-      for (let j = 0; j < n; j++) c[j] = beta1 * m[j] + (1 - beta1) * g[j];
-      let dir: ArrayLike<number> = c;
-      if (kappa) {
-        dir = kappa(c);
-        if (!dir || dir.length !== n) throw new OptlabError(`${where}: kappaGrad: expected ${n} values for leaf ${path}, got ${dir ? dir.length : String(dir)}`);
-      }
-      for (let j = 0; j < n; j++) {
-        const d = kappa ? dir[j] : Math.sign(c[j]);
-        if (kappa && !Number.isFinite(d)) throw new OptlabError(`${where}: kappaGrad: returned non-finite ${d} at index ${j} of leaf ${path}`);
-        theta[j] = theta[j] * (1 - eta * wd) - eta * d;
-        m[j] = beta2 * m[j] + (1 - beta2) * g[j];
+    apply(thetaAll, gAll, [mAll], { lr: eta, blocks }) {
+      for (const block of blocks) {
+        const [theta, g, m] = leafViews(block, thetaAll, gAll, mAll);
+        lionLeaf(theta, g, m, eta, block.path);
       }
     },
   });
+
+  /** One leaf (κ acts on a leaf's interpolated momentum as a whole). */
+  function lionLeaf(theta: Float64Array, g: Float64Array, m: Float64Array, eta: number, path: string): void {
+    const n = theta.length;
+    const c = new Float64Array(n);
+    for (let j = 0; j < n; j++) c[j] = beta1 * m[j] + (1 - beta1) * g[j];
+    let dir: ArrayLike<number> = c;
+    if (kappa) {
+      dir = kappa(c);
+      if (!dir || dir.length !== n) throw new OptlabError(`${where}: kappaGrad: expected ${n} values for leaf ${path}, got ${dir ? dir.length : String(dir)}`);
+    }
+    for (let j = 0; j < n; j++) {
+      const d = kappa ? dir[j] : Math.sign(c[j]);
+      if (kappa && !Number.isFinite(d)) throw new OptlabError(`${where}: kappaGrad: returned non-finite ${d} at index ${j} of leaf ${path}`);
+      theta[j] = theta[j] * (1 - eta * wd) - eta * d;
+      m[j] = beta2 * m[j] + (1 - beta2) * g[j];
+    }
+  }
 }
 
 /**

@@ -1,48 +1,10 @@
 import { check, checkOptions, OptlabError } from "../util/errors";
-import {
-  checkInteger,
-  checkLearningRate,
-  checkNonNegative,
-  checkOptionsObject,
-  checkPositive,
-  checkUnitInterval,
-  lrRecord,
-  type LearningRate,
-  type Optimizer,
-} from "./Optimizer";
-import { flatOptimizer } from "./flatOptimizer";
-import { dot } from "./flatState";
-
-/** Cholesky factor (lower, row-major) of an n×n SPD matrix; throws if not positive definite. */
-function cholesky(a: Float64Array, n: number): Float64Array {
-  const L = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = a[i * n + j];
-      for (let k = 0; k < j; k++) s -= L[i * n + k] * L[j * n + k];
-      if (i === j) {
-        if (!(s > 0)) throw new OptlabError(`mfac: the m×m system mλI + GGᵀ is not positive definite (pivot ${s} at ${i}); is damping > 0?`);
-        L[i * n + i] = Math.sqrt(s);
-      } else L[i * n + j] = s / L[j * n + j];
-    }
-  }
-  return L;
-}
-
-function choleskySolve(L: Float64Array, n: number, b: Float64Array): Float64Array {
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= L[i * n + k] * y[k];
-    y[i] = s / L[i * n + i];
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let s = y[i];
-    for (let k = i + 1; k < n; k++) s -= L[k * n + i] * y[k];
-    y[i] = s / L[i * n + i];
-  }
-  return y;
-}
+import { dot } from "../linalg/vector";
+import { cholesky, choleskySolve } from "../solvers/denseLinalg";
+import { checkLearningRate, lrRecord, type LearningRate } from "./learningRate";
+import { checkInteger, checkNonNegative, checkOptionsObject, checkPositive, checkUnitInterval } from "./validators";
+import { defineOptimizer } from "./defineOptimizer";
+import type { Optimizer } from "./Optimizer";
 
 /**
  * Inverse-Hessian-vector products for the empirical-Fisher approximation of M-FAC (Frantar,
@@ -144,12 +106,12 @@ export class MfacWindow {
           for (let b = 0; b < count; b++) S[a * count + b] = this.gram[order[a] * m + order[b]];
           S[a * count + a] += count * lam;
         }
-        this.factor = { L: cholesky(S, count), order };
+        this.factor = { L: cholesky(S, count, "mfac: the m×m system mλI + GGᵀ (is damping > 0?)"), order };
       }
       const { L, order } = this.factor;
       const c = new Float64Array(count);
       order.forEach((s, a) => (c[a] = dot(this.grads.subarray(s * this.d, (s + 1) * this.d), x)));
-      const y = choleskySolve(L, count, c);
+      const y = choleskySolve(L, c, count);
       order.forEach((s, a) => {
         const row = this.grads.subarray(s * this.d, (s + 1) * this.d);
         for (let j = 0; j < this.d; j++) out[j] -= y[a] * row[j];
@@ -213,19 +175,22 @@ export function mfacSgd(opts: MfacSgdOptions): Optimizer {
   checkPositive(damping, "damping", where);
   checkUnitInterval(momentum, "momentum", where);
   checkNonNegative(weightDecay, "weightDecay", where);
-  return flatOptimizer(where, { lr: lrRecord(lr), windowSize, damping, momentum, weightDecay }, lr, {
-    update(theta, g, slots, { lr: eta }) {
+  const sizes: Record<string, (p: number) => number> = {
+    windowGrads: (p) => windowSize * p,
+    windowGram: () => windowSize * windowSize,
+    windowMeta: () => 2,
+    momentumBuffer: (p) => p,
+  };
+  return defineOptimizer(where, { lr: lrRecord(lr), windowSize, damping, momentum, weightDecay }, lr, {
+    slots: ["windowGrads", "windowGram", "windowMeta", "momentumBuffer"],
+    initSlot: (slot, p) => new Float64Array(sizes[slot](p)),
+    apply(theta, g, [grads, gram, meta, b], { lr: eta }) {
       const d = theta.length;
-      const window = new MfacWindow(d, windowSize, damping, {
-        grads: slots.get("windowGrads", windowSize * d),
-        gram: slots.get("windowGram", windowSize * windowSize),
-        meta: slots.get("windowMeta", 2),
-      });
+      const window = new MfacWindow(d, windowSize, damping, { grads, gram, meta });
       const gw = new Float64Array(d);
       for (let j = 0; j < d; j++) gw[j] = g[j] + weightDecay * theta[j];
       window.add(gw);
       const dir = window.ihvp(gw);
-      const b = slots.get("momentumBuffer", d);
       for (let j = 0; j < d; j++) {
         b[j] = momentum * b[j] + dir[j];
         theta[j] -= eta * b[j];

@@ -1,9 +1,11 @@
 import { fromFlatValues } from "../autodiff/ravel";
 import type { Params } from "../autodiff/params";
 import { check, checkOptions } from "../util/errors";
-import { checkInteger, checkOptionsObject, type Optimizer } from "./Optimizer";
-import { isClosureOptimizer, type ClosureOptimizer, type LossClosure } from "./closure";
-import { readFlat } from "./flatState";
+import { checkInteger, checkOptionsObject } from "./validators";
+import type { Optimizer } from "./Optimizer";
+import type { LossClosure } from "./closure";
+import { isClosureOptimizer, type ClosureOptimizer } from "./closureOptimizer";
+import { readFlat } from "./layout";
 
 export interface MinimizeOptions {
   /** Number of steps (required). */

@@ -1,18 +1,9 @@
 import { checkOptions, check } from "../util/errors";
-import {
-  checkBoolean,
-  checkLearningRate,
-  checkNonNegative,
-  checkOptionsObject,
-  checkPositive,
-  checkUnitInterval,
-  checkInteger,
-  leafwiseOptimizer,
-  lrAt,
-  lrRecord,
-  type LearningRate,
-  type Optimizer,
-} from "./Optimizer";
+import { checkLearningRate, lrAt, lrRecord, type LearningRate } from "./learningRate";
+import { checkBoolean, checkInteger, checkNonNegative, checkOptionsObject, checkPositive, checkUnitInterval } from "./validators";
+import { defineOptimizer } from "./defineOptimizer";
+import { leafViews } from "./layout";
+import type { Optimizer } from "./Optimizer";
 import { MUON_COEFFICIENTS, newtonSchulzArray } from "./newtonSchulz";
 import type { BackendChoice } from "../backend/registry";
 
@@ -94,33 +85,41 @@ export function muon(opts?: MuonOptions): Optimizer {
     lr: lrRecord(lr), momentum, nesterov, nsSteps, weightDecay, nsDtype, coefficients: [...MUON_COEFFICIENTS],
     adamLr: lrRecord(adamLr), adamBeta1, adamBeta2, adamEps, adamWeightDecay,
   };
-  return leafwiseOptimizer(where, hyper, lr, {
+  return defineOptimizer(where, hyper, lr, {
     slots: ["momentumBuffer", "expAvg", "expAvgSq"],
-    update(theta, g, [buf, m, v], { t, lr: eta, path, shape }) {
-      const n = theta.length;
-      if (isMatrix(path, shape)) {
-        const rows = shape[0];
-        const cols = n / rows;
-        const u = new Float64Array(n);
-        for (let j = 0; j < n; j++) {
-          buf[j] = momentum * buf[j] + g[j];
-          u[j] = nesterov ? g[j] + momentum * buf[j] : buf[j];
-        }
-        const O = newtonSchulzArray(u, rows, cols, { steps: nsSteps, dtype: nsDtype, backend });
-        const scale = Math.sqrt(Math.max(1, cols / rows));
-        const shrink = 1 - eta * weightDecay;
-        for (let j = 0; j < n; j++) theta[j] = theta[j] * shrink - eta * scale * O[j];
-        return;
-      }
-      const a = lrAt(adamLr, t - 1, `${where}: adamLr`);
-      const bc1 = 1 - Math.pow(adamBeta1, t);
-      const sqrtBc2 = Math.sqrt(1 - Math.pow(adamBeta2, t));
-      for (let j = 0; j < n; j++) {
-        m[j] = adamBeta1 * m[j] + (1 - adamBeta1) * g[j];
-        v[j] = adamBeta2 * v[j] + (1 - adamBeta2) * g[j] * g[j];
-        const th = theta[j] * (1 - a * adamWeightDecay);
-        theta[j] = th - ((a / bc1) * m[j]) / (Math.sqrt(v[j]) / sqrtBc2 + adamEps);
+    apply(thetaAll, gAll, slots, { t, lr: eta, blocks }) {
+      for (const block of blocks) {
+        const [theta, g, buf, m, v] = leafViews(block, thetaAll, gAll, ...slots);
+        muonLeaf(theta, g, buf, m, v, t, eta, block.path, block.shape);
       }
     },
   });
+
+  /** One leaf: Newton–Schulz on matrices, AdamW on the rest. */
+  function muonLeaf(theta: Float64Array, g: Float64Array, buf: Float64Array, m: Float64Array, v: Float64Array, t: number, eta: number, path: string, shape: readonly number[]): void {
+    const n = theta.length;
+    if (isMatrix(path, shape)) {
+      const rows = shape[0];
+      const cols = n / rows;
+      const u = new Float64Array(n);
+      for (let j = 0; j < n; j++) {
+        buf[j] = momentum * buf[j] + g[j];
+        u[j] = nesterov ? g[j] + momentum * buf[j] : buf[j];
+      }
+      const O = newtonSchulzArray(u, rows, cols, { steps: nsSteps, dtype: nsDtype, backend });
+      const scale = Math.sqrt(Math.max(1, cols / rows));
+      const shrink = 1 - eta * weightDecay;
+      for (let j = 0; j < n; j++) theta[j] = theta[j] * shrink - eta * scale * O[j];
+      return;
+    }
+    const a = lrAt(adamLr, t - 1, `${where}: adamLr`);
+    const bc1 = 1 - Math.pow(adamBeta1, t);
+    const sqrtBc2 = Math.sqrt(1 - Math.pow(adamBeta2, t));
+    for (let j = 0; j < n; j++) {
+      m[j] = adamBeta1 * m[j] + (1 - adamBeta1) * g[j];
+      v[j] = adamBeta2 * v[j] + (1 - adamBeta2) * g[j] * g[j];
+      const th = theta[j] * (1 - a * adamWeightDecay);
+      theta[j] = th - ((a / bc1) * m[j]) / (Math.sqrt(v[j]) / sqrtBc2 + adamEps);
+    }
+  }
 }

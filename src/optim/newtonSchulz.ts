@@ -7,7 +7,7 @@ import { allocate, type DType } from "../tensor/dtype";
 import { withBackend, type BackendChoice } from "../backend/registry";
 import { noGrad } from "../autodiff/graph";
 import { check, checkOptions } from "../util/errors";
-import { checkInteger, checkOptionsObject, checkPositive } from "./Optimizer";
+import { checkInteger, checkOptionsObject, checkPositive } from "./validators";
 
 /** Muon's quintic coefficients (a, b, c) (Jordan et al., 2024): fast, not exactly orthogonalizing. */
 export const MUON_COEFFICIENTS: readonly [number, number, number] = Object.freeze([3.4445, -4.775, 2.0315]) as readonly [number, number, number];

@@ -1,7 +1,9 @@
 import { checkOptions } from "../util/errors";
-import { checkLearningRate, checkOptionsObject, checkPositive, checkUnitInterval, lrRecord, type LearningRate, type Optimizer } from "./Optimizer";
-import { flatOptimizer } from "./flatOptimizer";
-import { norm2 } from "./flatState";
+import { norm2 } from "../linalg/vector";
+import { checkLearningRate, lrRecord, type LearningRate } from "./learningRate";
+import { checkOptionsObject, checkPositive, checkUnitInterval } from "./validators";
+import { defineOptimizer } from "./defineOptimizer";
+import type { Optimizer } from "./Optimizer";
 
 export interface NormalizedMomentumOptions {
   /** Learning rate η: the length of every step (required). */
@@ -26,9 +28,9 @@ export function normalizedMomentum(opts: NormalizedMomentumOptions): Optimizer {
   checkLearningRate(lr, where);
   checkUnitInterval(beta, "beta", where);
   checkPositive(eps, "eps", where);
-  return flatOptimizer(where, { lr: lrRecord(lr), beta, eps }, lr, {
-    update(theta, g, slots, { lr: eta }) {
-      const m = slots.get("momentum", theta.length);
+  return defineOptimizer(where, { lr: lrRecord(lr), beta, eps }, lr, {
+    slots: ["momentum"],
+    apply(theta, g, [m], { lr: eta }) {
       for (let j = 0; j < m.length; j++) m[j] = beta * m[j] + (1 - beta) * g[j];
       const s = eta / Math.max(norm2(m), eps);
       for (let j = 0; j < m.length; j++) theta[j] -= s * m[j];

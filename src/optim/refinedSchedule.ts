@@ -1,5 +1,6 @@
 import { check, checkOptions } from "../util/errors";
-import { checkNonNegative, checkOptionsObject, makeSchedule, type Schedule } from "./Optimizer";
+import { checkNonNegative, checkOptionsObject } from "./validators";
+import { makeSchedule, type Schedule } from "./learningRate";
 
 export interface RefinedScheduleOptions {
   /** Width of the median filter applied to the norms first, as a fraction τ of T (default 0: none). */

@@ -1,6 +1,6 @@
 import { OptlabError } from "../util/errors";
 import type { Optimizer } from "./Optimizer";
-import type { ClosureOptimizer } from "./closure";
+import type { ClosureOptimizer } from "./closureOptimizer";
 import { sgd } from "./sgd";
 import { adam, adamw } from "./adam";
 import { adagrad } from "./adagrad";

@@ -1,16 +1,8 @@
 import { checkOptions } from "../util/errors";
-import {
-  checkBoolean,
-  checkLearningRate,
-  checkNonNegative,
-  checkOptionsObject,
-  checkPositive,
-  checkUnitInterval,
-  leafwiseOptimizer,
-  lrRecord,
-  type LearningRate,
-  type Optimizer,
-} from "./Optimizer";
+import { checkLearningRate, lrRecord, type LearningRate } from "./learningRate";
+import { checkBoolean, checkNonNegative, checkOptionsObject, checkPositive, checkUnitInterval } from "./validators";
+import { defineOptimizer } from "./defineOptimizer";
+import type { Optimizer } from "./Optimizer";
 
 export interface RmspropOptions {
   /** Learning rate (number or schedule; default 1e-2). */
@@ -57,9 +49,9 @@ export function rmsprop(opts?: RmspropOptions): Optimizer {
   if (centered) slots.push("gradAvg");
   if (mu > 0) slots.push("momentumBuffer");
   const hyper = { lr: lrRecord(lr), alpha, eps, momentum, centered, weightDecay };
-  return leafwiseOptimizer(where, hyper, lr, {
+  return defineOptimizer(where, hyper, lr, {
     slots,
-    update(theta, g, bufs, { lr: eta }) {
+    apply(theta, g, bufs, { lr: eta }) {
       const sq = bufs[0];
       const ga = centered ? bufs[1] : null;
       const mb = mu > 0 ? bufs[bufs.length - 1] : null;

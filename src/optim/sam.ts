@@ -1,9 +1,8 @@
-import { fromFlatValues } from "../autodiff/ravel";
-import type { Params } from "../autodiff/params";
-import { check, checkOptions, checkFinite, OptlabError } from "../util/errors";
-import { checkBoolean, checkOptionsObject, checkPositive, type Optimizer, type OptimizerState } from "./Optimizer";
-import { countingClosure, type ClosureOptimizer, type ClosureStepInfo, type LossClosure } from "./closure";
-import { readFlat } from "./flatState";
+import { check, checkOptions } from "../util/errors";
+import { checkBoolean, checkOptionsObject, checkPositive } from "./validators";
+import type { Optimizer } from "./Optimizer";
+import { countingClosure } from "./closure";
+import { ClosureStepper, checkClosureUpdate, type ClosureOptimizer } from "./closureOptimizer";
 
 export interface SamOptions {
   /** The optimizer that takes the step with the sharpness-aware gradient (required), e.g. sgd({ lr: 0.1 }). */
@@ -22,32 +21,30 @@ export interface SamOptions {
  *
  *     ε = ρ·g/‖g‖,     g_SAM = ∇f(θ + ε),     base.step(θ, g_SAM)
  *
- * Closure-based (two gradients per step); the base optimizer's state is SAM's state.
+ * Closure-based (two gradients per step). SAM's state is the base optimizer's state (renamed):
+ * `update` runs the base's pure `update` with g_SAM, so the base object itself is never stepped.
  */
 export function sam(opts: SamOptions): ClosureOptimizer {
   const where = "sam";
   checkOptionsObject(opts, where, true);
   checkOptions(opts, ["base", "rho", "adaptive", "eps"], where);
   const { base, rho = 0.05, adaptive = false, eps = 1e-12 } = opts;
-  check(base !== null && typeof base === "object" && typeof base.step === "function" && !(base as { usesClosure?: unknown }).usesClosure, `${where}: base`, "expected a gradient optimizer (e.g. optim.sgd({ lr: 0.1 }))");
+  check(
+    base !== null && typeof base === "object" && typeof base.update === "function" && !(base as { usesClosure?: unknown }).usesClosure,
+    `${where}: base`,
+    "expected a gradient optimizer (e.g. optim.sgd({ lr: 0.1 }))",
+  );
   checkPositive(rho, "rho", where);
   checkBoolean(adaptive, "adaptive", where);
   checkPositive(eps, "eps", where);
-  return {
+  const hyper = Object.freeze({ rho, adaptive, eps, base: base.name, baseHyper: base.hyper });
+  return new ClosureStepper({
     name: where,
-    usesClosure: true,
-    get hyper() {
-      return { rho, adaptive, eps, base: base.name, baseHyper: base.hyper };
-    },
-    get stepCount() {
-      return base.stepCount;
-    },
-    lastLr: () => base.lastLr(),
-    step(params: Params, closure: LossClosure): ClosureStepInfo {
-      check(closure !== null && typeof closure === "object" && typeof closure.valueAndGrad === "function", `${where}.step: closure`, "expected a LossClosure");
-      const theta = readFlat(params);
-      if (closure.p !== theta.length) throw new OptlabError(`${where}.step: closure: it has p = ${closure.p} but params has ${theta.length} elements`);
-      checkFinite(theta, `${where}.step: params`);
+    hyper,
+    needsHvp: false,
+    init: (theta, blocks) => ({ ...base.init(theta, blocks), name: where, hyper }),
+    update(closure, state, theta) {
+      checkClosureUpdate(closure, state, theta, where, false, `${where}.update`);
       const c = countingClosure(closure);
       const { value, grad } = c.valueAndGrad(theta);
       const e = new Float64Array(theta.length);
@@ -60,14 +57,12 @@ export function sam(opts: SamOptions): ClosureOptimizer {
       const perturbed = new Float64Array(theta.length);
       for (let j = 0; j < e.length; j++) perturbed[j] = theta[j] + s * e[j];
       const gSam = c.valueAndGrad(perturbed).grad;
-      base.step(params, fromFlatValues(gSam, params));
-      return { loss: value, values: c.values, gradients: c.gradients, hvps: c.hvps };
+      const r = base.update(gSam, { ...state, name: base.name, hyper: base.hyper }, theta);
+      return {
+        theta: r.theta,
+        state: { ...r.state, name: where, hyper },
+        info: { loss: value, values: c.values, gradients: c.gradients, hvps: c.hvps },
+      };
     },
-    state: (): OptimizerState => ({ ...base.state(), name: where, hyper: { rho, adaptive, eps, base: base.name } }),
-    load(state: OptimizerState) {
-      check(state !== null && typeof state === "object" && state.name === where, `${where}.load: state.name`, `state was saved by "${String(state?.name)}", not "${where}"`);
-      base.load({ ...state, name: base.name });
-    },
-    reset: () => base.reset(),
-  };
+  });
 }

@@ -1,15 +1,6 @@
 import { check, checkOptions } from "../util/errors";
-import {
-  checkInteger,
-  checkLearningRate,
-  checkNonNegative,
-  checkOptionsObject,
-  checkPositive,
-  isSchedule,
-  makeSchedule,
-  type LearningRate,
-  type Schedule,
-} from "./Optimizer";
+import { checkInteger, checkNonNegative, checkOptionsObject, checkPositive } from "./validators";
+import { checkLearningRate, isSchedule, makeSchedule, type LearningRate, type Schedule } from "./learningRate";
 
 /*
  * Learning-rate schedules: functions of the 0-based step count t (the step about to be taken).
@@ -21,7 +12,7 @@ function checkStep(t: number, where: string): void {
 }
 
 function checkBaseLr(lr: unknown, where: string): asserts lr is number {
-  check(typeof lr === "number" && Number.isFinite(lr) && lr >= 0, `${where}: lr`, `expected a finite number >= 0, got ${String(lr)}`);
+  checkNonNegative(lr, "lr", where);
 }
 
 /** lr(t) = lr. */

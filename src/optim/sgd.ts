@@ -1,14 +1,8 @@
 import { checkOptions, check } from "../util/errors";
-import {
-  checkBoolean,
-  checkLearningRate,
-  checkNonNegative,
-  checkOptionsObject,
-  leafwiseOptimizer,
-  lrRecord,
-  type LearningRate,
-  type Optimizer,
-} from "./Optimizer";
+import { checkLearningRate, lrRecord, type LearningRate } from "./learningRate";
+import { checkBoolean, checkNonNegative, checkOptionsObject } from "./validators";
+import { defineOptimizer } from "./defineOptimizer";
+import type { Optimizer } from "./Optimizer";
 
 export interface SgdOptions {
   /** Learning rate (number or schedule). Required. */
@@ -56,9 +50,9 @@ export function sgd(opts: SgdOptions): Optimizer {
   const mu = momentum;
   const wd = weightDecay;
   const hyper = { lr: lrRecord(lr), momentum, dampening, nesterov, weightDecay };
-  return leafwiseOptimizer(where, hyper, lr, {
+  return defineOptimizer(where, hyper, lr, {
     slots: mu > 0 ? ["momentumBuffer"] : [],
-    update(theta, g, slots, { t, lr: eta }) {
+    apply(theta, g, slots, { t, lr: eta }) {
       const n = theta.length;
       if (mu === 0) {
         for (let j = 0; j < n; j++) theta[j] -= eta * (g[j] + wd * theta[j]);

@@ -10,6 +10,8 @@ import type { Model } from "../nn/Model";
 import { getLoss, accuracy, type Loss, type LossName } from "../nn/losses";
 import type { Dataset } from "../data/Dataset";
 import type { Optimizer } from "./Optimizer";
+import { checkInteger } from "./validators";
+import { firstNonFinite, firstNonFiniteLeaf, type NonFiniteReport } from "./nonFinite";
 
 /** What a per-step callback sees. */
 export interface StepInfo {
@@ -66,6 +68,8 @@ export interface TrainResult {
   stopReason: "completed" | "callback" | "aborted" | "interrupted" | "non-finite";
   /** Human-readable explanation when training stopped early. */
   message: string | null;
+  /** With stopReason "non-finite": the step, what was non-finite, the parameter block and index. */
+  nonFinite: NonFiniteReport | null;
   history: {
     step: { step: number[]; loss: number[]; lr: number[]; gradNorm: number[] };
     epoch: { epoch: number[]; loss: number[]; accuracy: (number | null)[]; extra: Record<string, number[]> };
@@ -90,7 +94,7 @@ export async function train<P extends Params>(model: Model<P>, data: Dataset, op
   if (!opts || typeof opts.optimizer?.step !== "function") throw new OptlabError("train: optimizer: expected an optimizer (e.g. optim.sgd({ lr: 0.1 }))");
   const loss = getLoss(opts.loss ?? (data.task === "classification" ? "ce" : "mse"));
   const epochs = opts.epochs ?? 1;
-  if (!Number.isInteger(epochs) || epochs < 0) throw new OptlabError(`train: epochs: expected a non-negative integer, got ${epochs}`);
+  checkInteger(epochs, "epochs", "train", 0);
   const n = data.x.shape[0];
   const batchSize = opts.batchSize || n;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > n) {
@@ -107,11 +111,31 @@ export async function train<P extends Params>(model: Model<P>, data: Dataset, op
     epoch: { epoch: [], loss: [], accuracy: [], extra: {} },
   };
   let step = 0;
-  let stopReason: TrainResult["stopReason"] = "completed";
+  let stopReason = "completed" as TrainResult["stopReason"];
   let message: string | null = null;
   let order = rng.permutation(n);
   const fullBatch = batchSize === n;
   const epoch0 = interruptEpoch();
+  let nonFinite: NonFiniteReport | null = null;
+  /** Stop on a non-finite value: record where, and say so once (also on the console). */
+  const stopNonFinite = (report: NonFiniteReport, explanation: string) => {
+    nonFinite = report;
+    stopReason = "non-finite";
+    message = `training stopped at step ${report.step} (epoch ${report.epoch}): ${explanation}`;
+    console.warn(`optlab.train: ${message}`);
+  };
+  const divergence = () => `Lower the learning rate (last lr ${opt.lastLr()}), check the data for extreme values, or use float64.`;
+  // Bad data would only show up later as a NaN loss blamed on the learning rate: name it up front.
+  const badX = firstNonFinite(data.x.data);
+  const badY = data.labels ? null : firstNonFinite(data.y.data);
+  if (badX || badY) {
+    const [what, t, hit] = badX ? (["data.x", data.x, badX] as const) : (["data.y", data.y, badY!] as const);
+    const cols = t.size / t.shape[0];
+    stopNonFinite(
+      { step: 0, epoch: 0, what, block: null, index: hit.index, value: hit.value },
+      `${what} has the non-finite value ${hit.value} at example ${Math.floor(hit.index / cols)}, entry ${hit.index % cols}; no step was taken. Remove or impute that example.`,
+    );
+  }
 
   const evaluate = () =>
     noGrad(() => {
@@ -119,7 +143,7 @@ export async function train<P extends Params>(model: Model<P>, data: Dataset, op
       return { loss: loss(out, target).item(), accuracy: data.task === "classification" ? accuracy(out, target) : null };
     });
 
-  outer: for (let epoch = 0; epoch < epochs; epoch++) {
+  outer: for (let epoch = 0; epoch < (nonFinite ? 0 : epochs); epoch++) {
     if (epoch > 0 && (opts.shuffle ?? true) && !fullBatch) order = rng.permutation(n);
     for (let start0 = 0; start0 < n; start0 += batchSize) {
       if (opts.signal?.aborted) {
@@ -139,15 +163,28 @@ export async function train<P extends Params>(model: Model<P>, data: Dataset, op
       const { value, grad } = valueAndGrad((p: P) => loss(model.apply(p, xb), yb))(model.params);
       const l = value.item();
       if (!Number.isFinite(l)) {
-        stopReason = "non-finite";
-        message = `training stopped at step ${step} (epoch ${epoch}): the loss became ${l}. ` +
-          `Lower the learning rate (last lr ${opt.lastLr()}), check the data for extreme values, or use float64.`;
-        console.warn(`optlab.train: ${message}`);
+        stopNonFinite({ step, epoch, what: "loss", block: null, index: null, value: l }, `the loss became ${l}. ${divergence()}`);
+        break outer;
+      }
+      const badGrad = firstNonFiniteLeaf(grad);
+      if (badGrad) {
+        stopNonFinite(
+          { step, epoch, what: "gradient", ...badGrad },
+          `the gradient of ${badGrad.block} has the non-finite value ${badGrad.value} at index ${badGrad.index} (the loss was ${l}). ${divergence()}`,
+        );
         break outer;
       }
       let g2 = 0;
       for (const t of leaves(grad)) for (let i = 0; i < t.size; i++) g2 += t.data[i] * t.data[i];
       opt.step(model.params, grad);
+      const badParam = firstNonFiniteLeaf(model.params);
+      if (badParam) {
+        stopNonFinite(
+          { step, epoch, what: "params", ...badParam },
+          `the update made ${badParam.block} non-finite (${badParam.value} at index ${badParam.index}). ${divergence()}`,
+        );
+        break outer;
+      }
       const info: StepInfo = { step, epoch, loss: l, lr: opt.lastLr(), gradNorm: Math.sqrt(g2) };
       history.step.step.push(step);
       history.step.loss.push(l);
@@ -184,6 +221,7 @@ export async function train<P extends Params>(model: Model<P>, data: Dataset, op
     epochs: history.epoch.epoch.length,
     stopReason,
     message,
+    nonFinite,
     history,
     finalLoss: stopReason === "non-finite" ? NaN : evaluate().loss,
     wallTimeMs: performance.now() - start,

@@ -2,7 +2,12 @@ import { Tensor } from "../tensor/Tensor";
 import { allocate } from "../tensor/dtype";
 import { leaves, mapLeaves, withLeaves, type Params } from "../autodiff/params";
 import { OptlabError } from "../util/errors";
-import type { Optimizer, OptimizerState } from "./Optimizer";
+import { norm2 } from "../linalg/vector";
+import { readFlat } from "./layout";
+import type { PureOptimizer } from "./Optimizer";
+import { checkPositive } from "./validators";
+import { initTree, updateTree } from "./treeUpdate";
+import type { OptimizerState } from "./state";
 
 /**
  * A gradient transformation in the optax style: a pure `init`/`update` pair that maps incoming
@@ -15,53 +20,36 @@ export interface GradientTransformation<S = unknown> {
   update(grads: Params, state: S, params: Params): { updates: Params; state: S };
 }
 
-function copyTree<P extends Params>(p: P): P {
-  return mapLeaves(p, (t) => {
-    const d = allocate(t.dtype, t.size);
-    d.set(t.data);
-    return new Tensor(d, t.shape);
-  });
-}
-
 /**
- * The optimizer's step as a pure transformation: updates = θ_after − θ, state = the optimizer's
- * serialisable state. The optimizer object is only used as a calculator (its state is loaded before
- * each update), so one instance can serve several independent states.
+ * An optimizer's pure update as a transformation: updates = θ_after − θ (in each leaf's dtype),
+ * state = the optimizer's state (`initTree`/`updateTree`), so one optimizer serves any number of
+ * independent states.
  */
-export function fromOptimizer(opt: Optimizer): GradientTransformation<OptimizerState> {
-  let fresh: OptimizerState | null = null;
+export function fromOptimizer(opt: PureOptimizer): GradientTransformation<OptimizerState> {
   return {
     name: opt.name,
-    init() {
-      opt.reset();
-      fresh ??= opt.state();
-      return fresh;
-    },
+    init: (params) => initTree(opt, params),
     update(grads, state, params) {
-      opt.load(state);
-      const next = copyTree(params);
-      opt.step(next, grads);
+      const r = updateTree(opt, grads, state, params);
       const before = leaves(params);
-      const updates = withLeaves(params, leaves(next).map((t, i) => {
+      const updates = withLeaves(params, leaves(r.params).map((t, i) => {
         const d = allocate(t.dtype, t.size);
         for (let k = 0; k < t.size; k++) d[k] = t.data[k] - before[i].data[k];
         return new Tensor(d, t.shape);
       }));
-      return { updates, state: opt.state() };
+      return { updates, state: r.state };
     },
   };
 }
 
 /** Rescale the whole gradient so its global ℓ2 norm is at most `maxNorm` (stateless). */
 export function clipByGlobalNorm(maxNorm: number): GradientTransformation<null> {
-  if (!(maxNorm > 0) || !Number.isFinite(maxNorm)) throw new OptlabError(`clipByGlobalNorm: maxNorm: expected a finite number > 0, got ${maxNorm}`);
+  checkPositive(maxNorm, "maxNorm", "clipByGlobalNorm");
   return {
     name: `clipByGlobalNorm(${maxNorm})`,
     init: () => null,
     update(grads) {
-      let s = 0;
-      for (const t of leaves(grads)) for (let i = 0; i < t.size; i++) s += t.data[i] * t.data[i];
-      const norm = Math.sqrt(s);
+      const norm = norm2(readFlat(grads));
       const f = norm > maxNorm ? maxNorm / norm : 1;
       return { updates: f === 1 ? grads : mapLeaves(grads, (t) => new Tensor(t.data.map((v) => v * f), t.shape)), state: null };
     },

@@ -1,7 +1,8 @@
 import { check, checkOptions } from "../util/errors";
 import { toRng, type Rng } from "../random/Rng";
-import { checkInteger, checkLearningRate, checkOptionsObject, checkPositive, checkUnitInterval, lrRecord, type LearningRate } from "./Optimizer";
-import { closureOptimizer, type ClosureOptimizer } from "./closure";
+import { checkInteger, checkOptionsObject, checkPositive, checkUnitInterval } from "./validators";
+import { checkLearningRate, lrRecord, type LearningRate } from "./learningRate";
+import { closureOptimizer, type ClosureOptimizer } from "./closureOptimizer";
 
 /**
  * Coordinate-wise gradient estimate (CGE; DeepZero, Chen et al., 2024): forward differences along

@@ -28,7 +28,7 @@ export function jacobi(a: CsrMatrix | Float64Array): Preconditioner {
 
 /** Multiply a preconditioner by a constant: M' = c·M, so M'⁻¹r = M⁻¹r / c. */
 export function scaledPreconditioner(p: Preconditioner, c: number): Preconditioner {
-  if (!(Number.isFinite(c) && c > 0)) throw new OptlabError(`scaledPreconditioner: c: expected a positive finite number, got ${c}`);
+  if (!(Number.isFinite(c) && c > 0)) throw new OptlabError(`scaledPreconditioner: c: expected a finite number > 0, got ${c}`);
   return {
     name: `${p.name}×${c}`,
     apply(r) {

@@ -2,8 +2,9 @@ import { Tensor } from "../tensor/Tensor";
 import { tensor } from "../tensor/create";
 import { reshape, slice } from "../tensor/ops/shape";
 import { OptlabError, check } from "../util/errors";
-import type { LossClosure } from "../optim/closure";
-import { valueAndGrad, hvp } from "../autodiff/transforms";
+import type { Objective } from "../objective/Objective";
+import { objective } from "../objective/fromFunction";
+import { functionsObjective } from "../objective/functionsObjective";
 
 /** A known stationary point: a global minimum, a saddle, or a min-max equilibrium. */
 export interface KnownPoint {
@@ -55,35 +56,14 @@ export function checkTensorPoint(x: Tensor, d: number, where: string): void {
 }
 
 /**
- * A LossClosure for optimizers (optim.minimize, closure optimizers) from the closed forms:
- * value, gradient and Hessian-vector products of `fn` (no autodiff involved).
+ * A LossClosure (an Objective) for optimizers (optim.minimize, closure optimizers) from the closed
+ * forms: value, gradient and Hessian of `fn` (no autodiff involved), centred at its start.
  */
-export function closureOf(fn: TestFunction): LossClosure {
-  const d = fn.dim;
-  return {
-    p: d,
-    value: (x) => fn.value(x),
-    valueAndGrad: (x) => ({ value: fn.value(x), grad: fn.gradient(x) }),
-    hvp: (x, v) => {
-      const H = fn.hessian(x);
-      const out = new Float64Array(d);
-      for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) out[i] += H[i * d + j] * v[j];
-      return out;
-    },
-  };
+export function closureOf(fn: TestFunction): Objective<Tensor> {
+  return functionsObjective({ p: fn.dim, value: (x) => fn.value(x), gradient: (x) => fn.gradient(x), hessian: (x) => fn.hessian(x), theta0: fn.start });
 }
 
 /** The same closure through autodiff of `fn.tensor` (for comparing the two routes). */
-export function autodiffClosureOf(fn: TestFunction, dtype: "f64" | "f32" = "f64"): LossClosure {
-  const d = fn.dim;
-  const t = (x: ArrayLike<number>) => tensor(Array.from(x), [d], dtype);
-  return {
-    p: d,
-    value: (x) => fn.tensor(t(x)).item(),
-    valueAndGrad: (x) => {
-      const r = valueAndGrad((p: Tensor) => fn.tensor(p))(t(x));
-      return { value: r.value.item(), grad: Float64Array.from(r.grad.data) };
-    },
-    hvp: (x, v) => Float64Array.from(hvp((p: Tensor) => fn.tensor(p), t(x), t(v)).data),
-  };
+export function autodiffClosureOf(fn: TestFunction, dtype: "f64" | "f32" = "f64"): Objective<Tensor> {
+  return objective((p: Tensor) => fn.tensor(p), tensor(Array.from(fn.start), [fn.dim], dtype));
 }

@@ -316,7 +316,7 @@ describe("hessian: bad input → named errors", () => {
     await assert.rejects(hessian.trace(net, ds, { batch: 41 }), /trace: batch: expected at most 40, got 41/);
     await assert.rejects(hessian.trace({} as never), /trace: target: expected \(model, data, opts\) or \(objective, opts\)/);
     assert.throws(() => hessian.smooth({ nodes: [[1, 2]], weights: [[1]] }), /smooth: result: nodes\[0\] and weights\[0\] differ in length/);
-    assert.throws(() => hessian.smooth({ nodes: [[1]], weights: [[1]] }, { sigma: -1 }), /smooth: sigma: expected a positive finite number, got -1/);
+    assert.throws(() => hessian.smooth({ nodes: [[1]], weights: [[1]] }, { sigma: -1 }), /smooth: sigma: expected a finite number > 0, got -1/);
   });
   it("dense refuses p above maxParams", async () => {
     await assert.rejects(hessian.dense(net, ds, { maxParams: 50 }), /dense: p = 59 parameters exceeds maxParams = 50/);

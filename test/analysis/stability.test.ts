@@ -280,7 +280,7 @@ describe("stability: named errors", () => {
   it("gdQuadratic: empty eigenvalues", () => err(() => stability.gdQuadratic([], 0.1), /eigenvalues: expected a non-empty array/));
   it("gdQuadratic: non-finite eigenvalue", () => err(() => stability.gdQuadratic([1, NaN], 0.1), /eigenvalues: non-finite value NaN at index 1/));
   it("gdQuadratic: no positive eigenvalue", () => err(() => stability.gdQuadratic([0, -1], 0.1), /expected at least one positive eigenvalue/));
-  it("gdQuadratic: lr ≤ 0", () => err(() => stability.gdQuadratic([1], 0), /lr: expected a positive finite number, got 0/));
+  it("gdQuadratic: lr ≤ 0", () => err(() => stability.gdQuadratic([1], 0), /lr: expected a finite number > 0, got 0/));
   it("sgdInterpolating: ragged X", () => err(() => stability.sgdInterpolating([[1, 0], [1]], 0.1), /X: row 1 has length 1, expected 2/));
   it("sgdInterpolating: zero row", () => err(() => stability.sgdInterpolating([[1, 0], [0, 0]], 0.1), /X: row 1 is zero/));
   it("sgdInterpolating: non-finite X", () => err(() => stability.sgdInterpolating([[1, Infinity]], 0.1), /X: non-finite value Infinity at row 0, column 1/));

@@ -9,8 +9,8 @@ describe("README example", () => {
   it("runs and prints the top-10 Hessian eigenvalues (descending) and NC metrics", function () {
     this.timeout(120000);
     const readme = readFileSync(resolve(__dirname, "../../README.md"), "utf8");
-    const block = /```ts\n([\s\S]*?)```/.exec(readme);
-    assert.ok(block, "README has a ```ts block");
+    const block = /## Ten lines\s*```ts\n([\s\S]*?)```/.exec(readme);
+    assert.ok(block, "README has a ```ts block under '## Ten lines'");
     const lines = block[1].trim().split("\n");
     assert.ok(lines.length <= 12, `the example is short (${lines.length} lines)`);
     // A notebook cell runs as CommonJS with top-level await (tslab's conversion); emulate that.

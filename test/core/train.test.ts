@@ -1,6 +1,6 @@
 /** The async train loop: batching, callbacks, history, early stops, yielding, determinism. */
 import { strict as assert } from "node:assert";
-import { nn, optim, data, flatValues, requestInterrupt, hessian, InterruptedError } from "../../src/index";
+import { nn, optim, data, flatValues, requestInterrupt, hessian, InterruptedError, leaves, leafPaths, sum, sqrt, mul, type Tensor } from "../../src/index";
 
 const mixture = (seed = 0) => data.gaussianMixture({ classes: 3, dim: 4, n: 60, seed });
 
@@ -124,6 +124,88 @@ describe("optim.train", () => {
   });
 });
 
+/** Run `fn` with console.warn captured; returns its result and the warnings. */
+async function capturingWarnings<T>(fn: () => Promise<T>): Promise<{ result: T; warnings: string[] }> {
+  const warn = console.warn;
+  const warnings: string[] = [];
+  console.warn = (m: string) => void warnings.push(m);
+  try {
+    return { result: await fn(), warnings };
+  } finally {
+    console.warn = warn;
+  }
+}
+
+describe("optim.train stops on non-finite values with stopReason 'non-finite', never a throw", () => {
+  it("NaN in the inputs x: no step is taken, the example and feature are named", async () => {
+    const ds = mixture();
+    ds.x.data[4 * 13 + 2] = NaN; // example 13, feature 2 (dim 4)
+    const net = nn.mlp([4, 8, 3], { seed: 0 });
+    const before = Array.from(flatValues(net.params));
+    const { result: r, warnings } = await capturingWarnings(() =>
+      optim.train(net, ds, { optimizer: optim.adam({ lr: 0.01 }), epochs: 3, batchSize: 16 }),
+    );
+    assert.equal(r.stopReason, "non-finite");
+    assert.equal(r.steps, 0);
+    assert.deepEqual(r.nonFinite, { step: 0, epoch: 0, what: "data.x", block: null, index: 4 * 13 + 2, value: NaN });
+    assert.match(r.message ?? "", /data\.x has the non-finite value NaN at example 13, entry 2/);
+    assert.deepEqual(Array.from(flatValues(net.params)), before, "parameters untouched");
+    assert.ok(Number.isNaN(r.finalLoss));
+    assert.equal(warnings.length, 1);
+  });
+
+  it("Infinity in regression targets y is named as data.y", async () => {
+    const ds = data.linearRegression({ n: 20, dim: 3, seed: 0 });
+    ds.y.data[7] = -Infinity;
+    const net = nn.mlp([3, 1], { seed: 0 });
+    const { result: r } = await capturingWarnings(() => optim.train(net, ds, { optimizer: optim.sgd({ lr: 0.1 }), epochs: 2 }));
+    assert.equal(r.stopReason, "non-finite");
+    assert.equal(r.steps, 0);
+    assert.equal(r.nonFinite?.what, "data.y");
+    assert.equal(r.nonFinite?.index, 7);
+    assert.equal(r.nonFinite?.value, -Infinity);
+    assert.match(r.message ?? "", /data\.y has the non-finite value -Infinity at example 7/);
+  });
+
+  it("a finite loss with a non-finite gradient stops before the update, naming the parameter block", async () => {
+    const ds = mixture();
+    const net = nn.mlp([4, 8, 3], { seed: 0 });
+    const before = Array.from(flatValues(net.params));
+    // √(0·out) is 0 (finite), but its derivative 0·(1/(2√0)) = 0·∞ is NaN.
+    const sqrtOfZero = (out: Tensor) => sum(sqrt(mul(out, 0)));
+    const { result: r } = await capturingWarnings(() => optim.train(net, ds, { optimizer: optim.sgd({ lr: 0.1 }), loss: sqrtOfZero, epochs: 2 }));
+    assert.equal(r.stopReason, "non-finite");
+    assert.equal(r.steps, 0);
+    assert.equal(r.nonFinite?.what, "gradient");
+    assert.ok(leafPaths(net.params).includes(r.nonFinite!.block!), `block ${r.nonFinite?.block} is a parameter leaf`);
+    assert.ok(Number.isNaN(r.nonFinite!.value));
+    assert.match(r.message ?? "", new RegExp(`gradient of ${r.nonFinite!.block!.replace(/[.[\]]/g, "\\$&")} has the non-finite value NaN`));
+    assert.deepEqual(Array.from(flatValues(net.params)), before, "no update was applied");
+  });
+
+  it("divergence under a huge lr stops at the step where the loss, gradient or parameters first overflow", async () => {
+    const ds = data.linearRegression({ n: 20, dim: 5, seed: 0 });
+    const net = nn.mlp([5, 1], { seed: 0 });
+    const { result: r } = await capturingWarnings(() => optim.train(net, ds, { optimizer: optim.sgd({ lr: 1e6 }), epochs: 500 }));
+    assert.equal(r.stopReason, "non-finite");
+    const nf = r.nonFinite!;
+    assert.ok(nf.step > 0 && nf.step < 500, `stopped at step ${nf.step}`);
+    assert.ok(!Number.isFinite(nf.value));
+    // every recorded step before it had a finite loss, and the report agrees with the model it left
+    assert.ok(r.history.step.loss.every(Number.isFinite));
+    if (nf.what === "params") {
+      assert.equal(r.steps, nf.step, "the overflowing update is not counted as a completed step");
+      const leaf = leaves(net.params)[leafPaths(net.params).indexOf(nf.block!)];
+      assert.ok(Object.is(leaf.data[nf.index!], nf.value), "the named parameter entry holds the reported value");
+    } else {
+      assert.ok(nf.what === "loss" || nf.what === "gradient", nf.what);
+      assert.equal(r.steps, nf.step);
+      assert.ok(leaves(net.params).every((t) => t.data.every(Number.isFinite)), "no non-finite update was applied");
+    }
+    assert.match(r.message ?? "", new RegExp(`step ${nf.step} .*Lower the learning rate`));
+  });
+});
+
 describe("optim.train and hessian analyses stop on a cooperative interrupt", () => {
   it("train returns stopReason 'interrupted' at the next step after requestInterrupt()", async () => {
     const ds = mixture();
@@ -142,8 +224,9 @@ describe("optim.train and hessian analyses stop on a cooperative interrupt", () 
 
   it("a long Hessian analysis rejects with InterruptedError", async () => {
     const ds = mixture();
-    const net = nn.mlp([4, 16, 3], { seed: 0 });
-    setTimeout(requestInterrupt, 20);
+    // p = 2051: a dense Hessian of that many HVPs lasts far longer than one yield interval.
+    const net = nn.mlp([4, 256, 3], { seed: 0 });
+    setTimeout(requestInterrupt, 0);
     await assert.rejects(hessian.dense(net, ds), (e: unknown) => e instanceof InterruptedError && /interrupted/.test((e as Error).message));
   });
 });

@@ -11,6 +11,8 @@ import * as path from "path";
 import type { BrowserContext, Page } from "playwright-core";
 import { CHROMIUM, launchBrowser, ROOT } from "./widgets-harness";
 import { KERNEL_BIN } from "../kernel/client";
+import { exportNotebookHtml } from "../../kernel/src/runner/htmlExport";
+import type { Notebook } from "../../kernel/src/runner/notebook";
 
 const FIXTURE = path.join(ROOT, "test", "fixtures", "notebooks", "static-export.ipynb");
 const ARTIFACT = path.join(ROOT, "out", "artifacts", "static-export.png");
@@ -100,6 +102,54 @@ describe("e2e: optlab run --html opens offline in Debian chromium and re-renders
     assert.equal(Number(await readout.innerText()), SLIDER_SAVED);
     assert.equal((await cell.locator(".widget-slider .widget-label").innerText()).trim(), "k");
     assert.equal(await cell.locator(".widget-fallback").isVisible(), false);
+  });
+
+  it("the slider needs a kernel: it is visibly disabled (inert, dimmed) with a one-line note, and the keyboard cannot move it", async () => {
+    const cell = page.locator("#cell-c0");
+    const note = cell.locator(".kernel-note");
+    assert.ok(await note.isVisible());
+    assert.match(await note.innerText(), /^Needs a running kernel/);
+    assert.ok(Number(await cell.locator(".widget-subarea").evaluate((e) => getComputedStyle(e as any).opacity)) < 1);
+    await cell.locator(".widget-slider .noUi-handle").focus().catch(() => undefined);
+    await page.keyboard.press("ArrowRight");
+    assert.equal(Number(await cell.locator(".widget-slider .widget-readout").innerText()), SLIDER_SAVED);
+    // The optlab view is not marked: its figure runs in the browser.
+    assert.equal(await page.locator("#cell-c1 .kernel-note").count(), 0);
+  });
+
+  it("math typeset by KaTeX from the vendored files: .katex elements, no raw $…$ left, fonts from vendor/katex, no network", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "optlab-static-math-"));
+    tmp.push(dir);
+    const nb = {
+      nbformat: 4, nbformat_minor: 5, metadata: { optlab: { title: "math" } },
+      cells: [{ cell_type: "markdown", metadata: {}, source: "# Stability\n\nGD with step $\\eta$ is stable while $\\lambda_{\\max} < 2/\\eta$; the gap λ_{j+1} − λ_j stays upright.\n\n$$\n\\mathrm{sharpness} = \\max_i \\lambda_i(\\nabla^2 L)\n$$" }],
+    } as unknown as Notebook;
+    const r = exportNotebookHtml(nb, path.join(dir, "math.html"));
+    assert.equal(r.math, true);
+    assert.ok(fs.existsSync(path.join(dir, "vendor", "katex", "katex.min.css")));
+    const p = await ctx.newPage();
+    const seen: string[] = [];
+    p.on("request", (q) => seen.push(q.url()));
+    await p.goto(`file://${path.join(dir, "math.html")}`);
+    await p.evaluate(() => (document as any).fonts.ready);
+    assert.equal(await p.locator(".cell.markdown .katex").count(), 3);
+    assert.equal(await p.locator(".katex-display").count(), 1);
+    const text = await p.locator(".cell.markdown").evaluate((e) => {
+      const c = (e as any).cloneNode(true);
+      c.querySelectorAll(".katex-mathml").forEach((m: any) => m.remove());
+      return c.innerText as string;
+    });
+    assert.ok(!text.includes("$"), `raw TeX left: ${text}`);
+    assert.ok(!text.includes("\\lambda"), `raw TeX left: ${text}`);
+    assert.match(text, /λ_\{j\+1\} − λ_j/);
+    assert.equal(await p.locator(".cell.markdown em").count(), 0);
+    // KaTeX's own font is in use (loaded from vendor/katex/fonts), not a fallback.
+    assert.match(await p.locator(".katex .mathnormal").first().evaluate((e) => getComputedStyle(e as any).fontFamily), /KaTeX_Math/);
+    assert.ok(seen.some((u) => u.startsWith(`file://${dir}/vendor/katex/fonts/`) && u.endsWith(".woff2")), seen.join("\n"));
+    for (const u of seen) assert.match(u, /^(file|data):/, `request off the machine: ${u}`);
+    await p.screenshot({ path: path.join(ROOT, "out", "artifacts", "static-math.png"), fullPage: true });
+    assert.deepEqual(offMachine, []);
+    await p.close();
   });
 
   it("renders markdown safely and keeps code and stream outputs", async () => {

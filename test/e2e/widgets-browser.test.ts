@@ -21,7 +21,7 @@ const p = lambdas.length;
 const quadratic = {
   p,
   value: (th?: Float64Array) => { const t = th ?? new Float64Array(p); let s = 1; for (let i = 0; i < p; i++) s += 0.5 * lambdas[i] * t[i] * t[i]; return s; },
-  gradient: (th?: Float64Array) => Float64Array.from(th ?? new Float64Array(p), (v, i) => lambdas[i] * v),
+  grad: (th?: Float64Array) => Float64Array.from(th ?? new Float64Array(p), (v, i) => lambdas[i] * v),
   center: () => new Float64Array(p),
 };
 const unit = (i: number) => Float64Array.from({ length: p }, (_, j) => (i === j ? 1 : 0));
@@ -133,7 +133,7 @@ describe("e2e: optlab widgets in Debian chromium against Debian jupyter-server",
     const view = cellLocator(page, setupCell).locator(".optlab-SpectrumView");
     await view.locator('g.eig-mark[data-index="10"] circle').click();
     await page.waitForFunction((n) => (globalThis as any).document.querySelector(`.cell[data-cell="${n}"] .optlab-SpectrumView`)?.dataset.sliceIndex === "10", setupCell);
-    const slice = view.locator("svg.spectrum-slice");
+    const slice = view.locator("g.spectrum-slice");
     assert.ok(await slice.isVisible());
     assert.equal(await slice.locator("path.slice-line").count(), 1);
     // Kernel side: one slice computed, for index 10, equal to 1 + ½·λ₁₀·t² (λ₁₀ = 9).
@@ -238,10 +238,11 @@ describe("e2e: optlab widgets in Debian chromium against Debian jupyter-server",
     assert.equal(r.status, "ok", r.error);
     const cell = cellLocator(page, r.cell);
 
-    // KernelView: a rows×cols canvas, the eigenvalue decay (12 positive eigenvalues), hover values.
+    // KernelView: one cell per entry (12×12), a colour bar, the eigenvalue decay (12 positive eigenvalues), hover values.
     const kv = cell.locator(".optlab-KernelView");
-    await kv.locator("canvas").waitFor();
-    assert.deepEqual(await kv.locator("canvas").evaluate((c: any) => [c.width, c.height]), [12, 12]);
+    await kv.locator("rect.cell").first().waitFor();
+    assert.equal(await kv.locator("rect.cell").count(), 144);
+    assert.equal(await kv.locator("g.colorbar").count(), 1);
     assert.equal(await kv.locator("circle.decay-point").count(), 12);
     const hover = kv.locator("rect.heat-hover");
     await hover.scrollIntoViewIfNeeded();
@@ -260,10 +261,10 @@ describe("e2e: optlab widgets in Debian chromium against Debian jupyter-server",
 
     // CollapseView: six metric curves minus NC4 (all missing), 4 class means and the 4-point ETF.
     const cw = cell.locator(".optlab-CollapseView");
-    assert.equal(await cw.locator("svg.collapse-metrics path.series-line").count(), 5);
-    assert.equal(await cw.locator("svg.collapse-metrics path.metric-nc4").count(), 0);
-    assert.equal(await cw.locator("svg.collapse-geometry circle.point.means").count(), 4);
-    assert.equal(await cw.locator("svg.collapse-etf circle.point.etf").count(), 4);
+    assert.equal(await cw.locator("g.collapse-metrics path.series-line").count(), 5);
+    assert.equal(await cw.locator("g.collapse-metrics path.metric-nc4").count(), 0);
+    assert.equal(await cw.locator("g.collapse-geometry circle.point.means").count(), 4);
+    assert.equal(await cw.locator("g.collapse-etf circle.point.etf").count(), 4);
 
     // LandscapeView: filled contours, three racing trajectories; a click moves the start point.
     const lv = cell.locator(".optlab-LandscapeView");
@@ -304,8 +305,8 @@ describe("e2e: optlab widgets in Debian chromium against Debian jupyter-server",
     await view.locator("select").nth(1).selectOption("log");
     await view.locator("rect.bar").first().waitFor();
     assert.deepEqual(await kernelValue<string[]>(page, "[sv.get('mode'), sv.get('y_scale')]"), ["both", "log"]);
-    // Histogram bars hold every eigenvalue: the counts bound to the bars (d3 __data__) add up to 12.
-    const counts = await view.locator("rect.bar").evaluateAll((els) => els.map((e) => (e as any).__data__.count as number));
+    // Histogram bars hold every eigenvalue: their data-count attributes add up to 12.
+    const counts = await view.locator("rect.bar").evaluateAll((els) => els.map((e) => Number((e as any).dataset.count)));
     assert.equal(counts.reduce((a, b) => a + b, 0), LAMBDAS.length);
     assert.equal(await view.locator("g.eig-mark").count(), LAMBDAS.length); // "both" keeps the stems
 

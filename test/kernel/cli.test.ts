@@ -3,6 +3,23 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { KERNEL_BIN, tempDir } from "./client";
+import { PYTHON, requirePythonModules } from "../e2e/python";
+
+/** The kernelspecs and labextension paths Debian's jupyter_client / jupyter_core see from `python`. */
+function jupyterSees(python: string, env: NodeJS.ProcessEnv): { specs: Record<string, string>; labextensions: string[] } {
+  const code = "import json; from jupyter_client.kernelspec import KernelSpecManager as K; import jupyter_core.paths as p; " +
+    "print(json.dumps({'specs': K().find_kernel_specs(), 'labextensions': p.jupyter_path('labextensions')}))";
+  const r = spawnSync(python, ["-c", code], { encoding: "utf8", env: { ...env, PYTHONDONTWRITEBYTECODE: "1" } });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+/** process.env without the variables that move Jupyter's directories. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const k of ["JUPYTER_PATH", "JUPYTER_DATA_DIR", "XDG_DATA_HOME", "VIRTUAL_ENV", "CONDA_PREFIX"]) delete env[k];
+  return env;
+}
 
 function optlab(args: string[], env: NodeJS.ProcessEnv = {}) {
   const r = spawnSync(process.execPath, [KERNEL_BIN, ...args], { encoding: "utf8", env: { ...process.env, ...env } });
@@ -45,6 +62,46 @@ describe("optlab CLI", () => {
     const r = optlab(["install", "--user", "--name", "optlab-dev", "--display-name", "TS dev"], { JUPYTER_DATA_DIR: data });
     assert.equal(r.code, 0, r.err);
     assert.equal(JSON.parse(fs.readFileSync(path.join(data, "kernels", "optlab-dev", "kernel.json"), "utf8")).display_name, "TS dev");
+  });
+
+  it("every command answers --help and -h with exit 0 and its usage", () => {
+    for (const command of ["install", "kernelspec", "kernel", "run", "reproduce", "analyze"]) {
+      for (const flag of ["--help", "-h"]) {
+        const r = optlab([command, flag]);
+        assert.equal(r.code, 0, `${command} ${flag}: ${r.err}`);
+        assert.match(r.out, new RegExp(`optlab ${command}`), `${command} ${flag} prints its usage`);
+        assert.equal(r.err, "");
+      }
+    }
+    for (const sub of ["hessian", "ntk", "collapse"]) assert.equal(optlab(["analyze", sub, "-h"]).code, 0);
+    assert.match(optlab(["--help"]).out, /optlab <command> --help/);
+  });
+
+  it("install --user, --sys-prefix and --prefix write where Debian's jupyter_client and jupyter_core look", function () {
+    this.timeout(60_000);
+    requirePythonModules({ jupyter_client: "python3-jupyter-client" });
+    const home = tempDir("optlab-home-");
+    // --user: the per-user data directory jupyter_core derives from XDG_DATA_HOME.
+    const user = { ...cleanEnv(), HOME: home, XDG_DATA_HOME: path.join(home, "xdg") };
+    assert.equal(optlab(["install", "--user", "--name", "optlab-user"], user).code, 0);
+    assert.equal(jupyterSees(PYTHON, user).specs["optlab-user"], path.join(home, "xdg", "jupyter", "kernels", "optlab-user"));
+    // --sys-prefix: a real virtualenv of Debian's python; its interpreter finds the kernelspec in sys.prefix.
+    const venv = path.join(home, "venv");
+    const mk = spawnSync(PYTHON, ["-m", "venv", "--without-pip", "--system-site-packages", venv], { encoding: "utf8" });
+    assert.equal(mk.status, 0, mk.stderr);
+    const inVenv = { ...cleanEnv(), HOME: home, VIRTUAL_ENV: venv };
+    const r = optlab(["install", "--sys-prefix", "--name", "optlab-venv"], inVenv);
+    assert.equal(r.code, 0, r.err);
+    const seen = jupyterSees(path.join(venv, "bin", "python3"), inVenv);
+    assert.equal(seen.specs["optlab-venv"], path.join(venv, "share", "jupyter", "kernels", "optlab-venv"));
+    // --prefix P: what a JupyterHub's system-wide install uses; found through JUPYTER_PATH=P/share/jupyter.
+    const prefix = path.join(home, "usr-local");
+    assert.equal(optlab(["install", "--prefix", prefix], cleanEnv()).code, 0);
+    const sys = jupyterSees(PYTHON, { ...cleanEnv(), HOME: home, JUPYTER_PATH: path.join(prefix, "share", "jupyter") });
+    assert.equal(sys.specs.optlab, path.join(prefix, "share", "jupyter", "kernels", "optlab"));
+    const labext = path.join(prefix, "share", "jupyter", "labextensions");
+    assert.ok(sys.labextensions.includes(labext), `${labext} in ${sys.labextensions}`);
+    assert.ok(fs.existsSync(path.join(labext, "@optlab", "widgets", "package.json")), "the widgets lab extension is installed next to the kernelspec");
   });
 
   it("an unwritable target gives a clear error and exit code 1", () => {

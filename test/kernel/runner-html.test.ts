@@ -4,7 +4,9 @@
  */
 import { strict as assert } from "assert";
 import { renderMarkdown } from "../../kernel/src/runner/htmlMarkdown";
-import { renderNotebookHtml, WIDGET_VIEW_MIME } from "../../kernel/src/runner/htmlExport";
+import { KERNEL_NOTE, renderNotebookHtml, WIDGET_VIEW_MIME } from "../../kernel/src/runner/htmlExport";
+import { renderReport } from "../../kernel/src/runner/html";
+import type { Report } from "../../kernel/src/runner/reproduce";
 import type { Notebook } from "../../kernel/src/runner/notebook";
 
 const STATE_MIME = "application/vnd.jupyter.widget-state+json";
@@ -16,11 +18,31 @@ describe("static HTML export: markdown", () => {
     assert.match(html, /<strong>bold<\/strong>, <em>em<\/em> and <code>a\*b\*c<\/code>/);
     assert.match(html, /<ol>\n<li>one<\/li>\n<li>two<\/li>\n<\/ol>/);
     assert.match(html, /<pre><code class="language-ts">const x = a &lt; b;<\/code><\/pre>/);
-    assert.match(html, /<div class="math">x_1 \* y_2<\/div>/);
+    // Display math typeset by KaTeX: a display span, the TeX kept as MathML annotation, no `$$` left.
+    assert.match(html, /<div class="math display"><span class="katex-display"><span class="katex">/);
+    assert.match(html, /<annotation encoding="application\/x-tex">x_1 \* y_2<\/annotation>/);
+    assert.ok(!html.includes("$$"), html);
   });
 
-  it("inline math keeps underscores and stars as TeX, not emphasis", () => {
-    assert.equal(renderMarkdown("$a_i * b_j$ and $c*d*e$"), '<p><span class="math">a_i * b_j</span> and <span class="math">c*d*e</span></p>');
+  it("inline math is typeset by KaTeX before emphasis runs: its underscores and stars stay TeX", () => {
+    const html = renderMarkdown("$a_i * b_j$ and $c*d*e$");
+    assert.equal((html.match(/<span class="katex">/g) ?? []).length, 2);
+    assert.ok(!/<em>|<strong>/.test(html), html);
+    assert.match(html, /<annotation encoding="application\/x-tex">a_i \* b_j<\/annotation>/);
+    assert.match(html, /<annotation encoding="application\/x-tex">c\*d\*e<\/annotation>/);
+    // KaTeX sees the TeX source, not its HTML escape: a < b is typeset as a less-than sign.
+    assert.match(renderMarkdown("$a < b$"), /<mo>&lt;<\/mo>/);
+    // A TeX error is shown (red, with the message), never thrown.
+    assert.match(renderMarkdown("$\\frac{1}{$"), /katex-error/);
+  });
+
+  it("CommonMark emphasis: no intraword `_` emphasis in any script (λ_{j+1}, snake_case), `*` and `_` around words still emphasise", () => {
+    assert.equal(renderMarkdown("the gap λ_{j+1} − λ_j between μ_k and ν_k"), "<p>the gap λ_{j+1} − λ_j between μ_k and ν_k</p>");
+    assert.equal(renderMarkdown("λ_{j+1} and λ_{j}"), "<p>λ_{j+1} and λ_{j}</p>");
+    assert.equal(renderMarkdown("snake_case_name and x_1_y"), "<p>snake_case_name and x_1_y</p>");
+    assert.equal(renderMarkdown("an _em_ word, *em* too, __strong__ and **strong**"), "<p>an <em>em</em> word, <em>em</em> too, <strong>strong</strong> and <strong>strong</strong></p>");
+    assert.equal(renderMarkdown("costs \\$5, not $x$")
+      .replace(/<span class="katex">[^]*<\/span>(?=<\/p>)/, "MATH"), "<p>costs $5, not MATH</p>");
   });
 
   it("raw HTML is shown as text; javascript: links and remote images never become live", () => {
@@ -63,6 +85,28 @@ describe("static HTML export: page structure", () => {
     assert.match(html, /<script type="application\/vnd\.jupyter\.widget-view\+json">\{"version_major":2,"version_minor":0,"model_id":"m1"\}<\/script><div class="widget-fallback"><img class="figure" src="data:image\/svg\+xml;base64,/);
   });
 
+  it("a standard control (it needs a kernel) is inert with a one-line note; an optlab view is not (it disables its own kernel controls)", () => {
+    const control = { m1: { model_name: "IntSliderModel", model_module: "@jupyter-widgets/controls", model_module_version: "2.0.0", state: { value: 3 } } };
+    const { html } = renderNotebookHtml(notebook(control, "m1"));
+    assert.match(html, /<div class="output widget needs-kernel" data-model-id="m1" inert aria-disabled="true">/);
+    assert.match(html, new RegExp(`<p class="kernel-note">${KERNEL_NOTE.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}</p></div>`));
+    const view = { m1: { model_name: "SpectrumModel", model_module: "@optlab/widgets", model_module_version: "0.1.0", state: {} } };
+    const v = renderNotebookHtml(notebook(view, "m1")).html;
+    assert.match(v, /<div class="output widget" data-model-id="m1">/);
+    assert.ok(!v.includes(`<p class="kernel-note">`) && !v.includes(" inert"), "optlab view marked as needing a kernel");
+  });
+
+  it("math in markdown makes the page link the vendored KaTeX stylesheet (and only then)", () => {
+    const nb = notebook(undefined, "x");
+    assert.equal(renderNotebookHtml(nb).math, false);
+    assert.ok(!renderNotebookHtml(nb).html.includes("katex"));
+    nb.cells.unshift({ cell_type: "markdown", metadata: {}, source: "The step size $\\eta < 2/\\lambda_{\\max}$." } as never);
+    const { html, math } = renderNotebookHtml(nb);
+    assert.equal(math, true);
+    assert.match(html, /<link rel="stylesheet" href="vendor\/katex\/katex\.min\.css">/);
+    assert.ok(!/https?:\/\//.test(html.replace(/xmlns="http:\/\/www\.w3\.org\/1998\/Math\/MathML"/g, "")), "the page names no remote URL");
+  });
+
   it("a widget whose model is not in the saved state keeps only its fallback, and the page loads no scripts", () => {
     const { html, widgetViews } = renderNotebookHtml(notebook({}, "gone"));
     assert.equal(widgetViews, 0);
@@ -71,5 +115,23 @@ describe("static HTML export: page structure", () => {
     const none = renderNotebookHtml(notebook(undefined, "gone"));
     assert.equal(none.widgetViews, 0);
     assert.ok(!none.html.includes("<script"));
+  });
+});
+
+describe("reproduction report: math in claims", () => {
+  const report = (claim: string) => ({
+    generated: "now", optlab: "0", node: "v20", platform: "linux", cpus: "2",
+    summary: { notebooks: 1, passed: 1, failed: 0, checks: 1, checksPassed: 1, line: "1/1" },
+    papers: [{ name: "p", title: "P", notebook: "p.ipynb", status: "pass", seconds: 1, backend: "cpu", figures: [], claim, checks: [{ id: "c", claim, passed: true, numbers: { x: 1 } }] }],
+  }) as unknown as Report;
+
+  it("claims with TeX are typeset by KaTeX, its CSS and woff2 fonts inlined (the report has no vendor folder); plain claims load nothing", () => {
+    const html = renderReport(report("GD is stable while $\\lambda_{\\max} < 2/\\eta$, and λ_{j+1} stays upright"));
+    assert.equal((html.match(/<span class="katex">/g) ?? []).length, 2);
+    assert.match(html, /@font-face\{[^}]*font-family:KaTeX_Main;[^}]*src:url\(data:font\/woff2;base64,[A-Za-z0-9+/]{100}/);
+    assert.ok(!/url\(fonts\//.test(html), "a font is still loaded from a fonts/ folder next to the page");
+    assert.ok(!html.includes("<em>"), "λ_{j+1} became emphasis");
+    const plain = renderReport(report("a plain claim"));
+    assert.ok(!plain.includes("katex") && !plain.includes("@font-face"));
   });
 });

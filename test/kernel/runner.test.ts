@@ -241,6 +241,35 @@ describe("optlab run: executed notebooks, figures, checks, parameters, widget st
     assert.equal(checks(nb2).length, 1);
   });
 
+  it("papermill-style parameters: top-level let/const in the parameters cell are overridden by an injected-parameters cell", async () => {
+    const out = tempDir();
+    const r = await optlab(["run", fixture("papermill-params"), "--out", out,
+      "--param", "lr=0.5", "--param", "widths=[32]", "--param", 'mode="adam"', "--param", "steps=7"]);
+    assert.equal(r.code, 0, r.err);
+    const nb = readNb(path.join(out, "papermill-params.ipynb"));
+    const at = nb.cells.findIndex((c) => c.metadata.tags?.includes("parameters"));
+    const injected = nb.cells[at + 1];
+    assert.deepEqual(injected.metadata.tags, ["injected-parameters"]);
+    assert.equal(injected.id, "injected-parameters");
+    const src = join(injected.source);
+    assert.match(src, /^let lr = 0\.5;$/m);
+    assert.match(src, /^const widths: number\[\] = \[32\];$/m);
+    assert.match(src, /^const mode: "sgd" \| "adam" = "adam";$/m);
+    assert.match(src, /^Object\.assign\(params, \{ "steps": 7 \}\);$/m);
+    const printed = byId(nb, "u2").outputs!.find((o) => o.output_type === "stream")!;
+    assert.deepEqual(JSON.parse(join(printed.text)), { lr: 0.5, widths: [32], mode: "adam", seed: 0, steps: 7 });
+    nbformatValidate(path.join(out, "papermill-params.ipynb"));
+  });
+
+  it("--param with a name the parameters cell does not declare fails listing the declared ones", async () => {
+    const r = await optlab(["run", fixture("papermill-params"), "--out", tempDir(), "--param", "lr=0.5", "--param", "learningRate=0.5"]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /papermill-params\.ipynb: --param learningRate: the cell tagged "parameters" declares no parameter "learningRate" \(it declares lr, widths, mode, seed, steps\)/);
+    const legacy = await optlab(["run", fixture("check-ok"), "--out", tempDir(), "--param", "tolerence=0.1"]);
+    assert.equal(legacy.code, 1);
+    assert.match(legacy.err, /declares no parameter "tolerence" \(it declares seed, samples, tolerance\)/);
+  });
+
   it("--param on a notebook without a parameters cell fails naming the tag; nbformat 4.4 notebooks keep their version", async () => {
     const r = await optlab(["run", fixture("no-params"), "--out", tempDir(), "--param", "k=5"]);
     assert.equal(r.code, 1);

@@ -54,6 +54,7 @@ const cases: Array<[string, () => unknown, RegExp]> = [
   ["refinedWeights smoothing 2", () => refinedWeights([1, 2, 3], { smoothing: 2 }), /refinedWeights: smoothing/],
   ["refinedWeights zero norm", () => refinedWeights([1, 0, 3]), /refinedWeights: gradNorms\[1\]/],
   ["averaged mode", () => averaged(sgd({ lr: 0.1 }), { mode: "swa" as never }), /averaged: mode/],
+  ["averaged of a closure optimizer", () => averaged(lbfgs() as never), /averaged: inner: expected a gradient optimizer/],
   ["newtonSchulz vector", () => newtonSchulz(tensor([1, 2], [2])), /newtonSchulz: g: expected a matrix/],
   ["newtonSchulz steps -1", () => newtonSchulz(tensor([1, 2, 3, 4], [2, 2]), { steps: -1 }), /newtonSchulz: steps/],
 ];

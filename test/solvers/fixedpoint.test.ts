@@ -74,7 +74,7 @@ describe("solvers: fixed points — Anderson acceleration and Halpern iteration"
     it("bad input → named errors", () => {
       assert.throws(() => halpern((x) => x, new Float64Array([1, NaN])), /halpern: x0: non-finite value NaN at index 1/);
       assert.throws(() => halpern(() => new Float64Array(3), new Float64Array(2)), /halpern: T: the operator returned length 3, expected 2/);
-      assert.throws(() => game.extragradient(-1), /bilinearGame.extragradient: eta: expected a positive finite number/);
+      assert.throws(() => game.extragradient(-1), /bilinearGame.extragradient: eta: expected a finite number > 0/);
       assert.throws(() => fixedPoint((x) => x.map((v) => 2 * v + 1), new Float64Array(2), { maxIter: 200 }), DivergenceError);
       assert.throws(() => fixedPoint((x) => x, new Float64Array(2), { anderson: { memory: 0 } }), /fixedPoint: anderson.memory: expected a positive integer, got 0/);
     });

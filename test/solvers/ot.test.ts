@@ -93,13 +93,13 @@ describe("solvers: Sinkhorn (log domain, ε-scaling), Sinkhorn–Newton–Sparse
 
   it("bad input → named errors", () => {
     const { cost, a, b } = problem(5, 5);
-    assert.throws(() => sinkhorn(cost, a, b, { epsilon: 0 }), /sinkhorn: epsilon: expected a positive finite number, got 0/);
+    assert.throws(() => sinkhorn(cost, a, b, { epsilon: 0 }), /sinkhorn: epsilon: expected a finite number > 0, got 0/);
     assert.throws(() => sinkhorn(cost, a.subarray(0, 4), b, { epsilon: 0.1 }), /sinkhorn: a: expected length 5, got 4/);
     assert.throws(() => sinkhorn(cost, a.map((v) => 2 * v), b, { epsilon: 0.1 }), /sinkhorn: a, b: expected equal total mass/);
     assert.throws(() => sinkhorn(cost, a.map((v, i) => (i ? v : -v)), b, { epsilon: 0.1 }), /sinkhorn: a: expected positive entries/);
     assert.throws(() => sinkhorn({ ...cost, data: cost.data.map((v, k) => (k === 3 ? NaN : v)) }, a, b, { epsilon: 0.1 }), /sinkhorn: cost: non-finite value NaN at index 3/);
     assert.throws(() => sinkhorn(cost, a, b, { epsilon: 0.1, epsScaling: { factor: 1.5 } }), /sinkhorn: epsScaling.factor: expected a number in \(0, 1\)/);
     assert.throws(() => sinkhornNewtonSparse(cost, a, b, { epsilon: 0.1, keepPerRow: 6 }), /sinkhornNewtonSparse: keepPerRow: expected ≤ 5, got 6/);
-    assert.throws(() => quadraticOt(cost, a, b, { gamma: -1 }), /quadraticOt: gamma: expected a positive finite number/);
+    assert.throws(() => quadraticOt(cost, a, b, { gamma: -1 }), /quadraticOt: gamma: expected a finite number > 0/);
   });
 });

@@ -94,10 +94,10 @@ describe("solvers: ADMM on the convex reformulation of two-layer ReLU training (
   });
 
   it("bad input → named errors", () => {
-    assert.throws(() => reluAdmm(X, y, { beta: 0 }), /reluAdmm: beta: expected a positive finite number, got 0/);
+    assert.throws(() => reluAdmm(X, y, { beta: 0 }), /reluAdmm: beta: expected a finite number > 0, got 0/);
     assert.throws(() => reluAdmm(X, y.subarray(0, 3), { beta }), /reluAdmm: y: expected length 8, got 3/);
     assert.throws(() => reluAdmm(X, y.map((v, i) => (i === 2 ? NaN : v)), { beta }), /reluAdmm: y: non-finite value NaN at index 2/);
     assert.throws(() => reluAdmm(X, y, { beta, patterns: [new Uint8Array(3)] }), /reluAdmm: patterns\[0\]: expected a 0\/1 Uint8Array of length 8/);
-    assert.throws(() => reluAdmm(X, y, { beta, rho: -1 }), /reluAdmm: rho: expected a positive finite number/);
+    assert.throws(() => reluAdmm(X, y, { beta, rho: -1 }), /reluAdmm: rho: expected a finite number > 0/);
   });
 });

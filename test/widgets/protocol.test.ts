@@ -282,7 +282,7 @@ describe("widget protocol 2.1 over ZeroMQ against the real kernel", function () 
       "const h = [1, 4, 9];",
       "const obj = { p: 3, center: () => new Float64Array([1, 0, 0]),",
       "  value: (x: Float64Array = new Float64Array([1, 0, 0])) => 0.5 * (h[0] * x[0] ** 2 + h[1] * x[1] ** 2 + h[2] * x[2] ** 2) + x[2],",
-      "  gradient: (x: Float64Array = new Float64Array([1, 0, 0])) => new Float64Array([h[0] * x[0], h[1] * x[1], h[2] * x[2] + 1]) };",
+      "  grad: (x: Float64Array = new Float64Array([1, 0, 0])) => new Float64Array([h[0] * x[0], h[1] * x[1], h[2] * x[2] + 1]) };",
       "const sv = W.SpectrumView.fromResult({ method: 'dense', eigenvalues: [9, 1, 4], eigenvectors: [[0, 0, 2], [1, 0, 0], [0, 1, 0]] }, { objective: obj, slicePoints: 5, sliceRadius: 1 });",
       "sv",
     ].join("\n"));

@@ -9,10 +9,10 @@ export const ANALYZE_USAGE = `usage:
   optlab analyze hessian  --model M.npz --data D.npz [--activation A] [--loss ce|mse] [--top K]
                           [--method lanczos|power|dense] [--trace-method auto|exact|hutchinson|hutch++]
                           [--probes N] [--exact-trace-max P] [--seed S] [--json]
-  optlab analyze ntk      --model M.npz --data D.npz [--activation A] [--ntk-method auto|structured|jacobian] [--json]
+  optlab analyze ntk      --model M.npz --data D.npz [--activation A] [--ntk-method auto|structured|jacobian] [--matrix] [--json]
   optlab analyze ntk      --infinite --data D.npz --depth L --activation relu|erf|identity
-                          [--w-std s] [--b-std s] [--parametrization ntk|standard] [--width N] [--json]
-  optlab analyze collapse --data F.npz [--model M.npz] [--json]`;
+                          [--w-std s] [--b-std s] [--parametrization ntk|standard] [--width N] [--matrix] [--json]
+  optlab analyze collapse --data F.npz [--model M.npz [--activation A]] [--json]`;
 
 export const ANALYZE_HELP = `${ANALYZE_USAGE}
 
@@ -20,10 +20,17 @@ Archives (NumPy .npz, as np.savez / np.savez_compressed write them; float32 or f
   model  W0, b0, W1, b1, …  an MLP in PyTorch nn.Linear layout: W_l is (out, in), b_l is (out,),
                             y = x W_lᵀ + b_l; the activation acts between layers, none after the
                             last. Biases are optional, but for every layer or none.
+         or a PyTorch state_dict of nn.Linear layers saved as is:
+           np.savez("m.npz", **{k: v.numpy() for k, v in net.state_dict().items()})
+           0.weight, 0.bias, 2.weight, … (nn.Sequential) or fc1.weight, fc1.bias, … are
+           read in network order (by the trailing layer number, else archive order).
+         A W saved as (in, out) — optlab's nn.mlp, JAX, a stray .T — is reported as
+         transposed, with the shape expected. io.saveNpz(path, model) writes this layout.
   data   x  (n, d)          inputs (d = W0's in)
          y  (n,)            integer class ids in [0, k) for --loss ce (k = last W's out), or
             (n, k)          float targets for --loss mse ((n,) when k = 1); ntk does not use y
-  feats  features (n, d), labels (n,)    for collapse
+  feats  features (n, d), labels (n,)    for collapse; or x (n, d_in), y (n,) with --model,
+         whose last hidden layer then computes the features
 
 Activations: relu (default), tanh, erf, gelu (exact, erf form as torch.nn.GELU), identity
   (also sigmoid, softplus, square); --infinite takes relu, erf, identity.
@@ -42,15 +49,19 @@ hessian  The Hessian of the mean loss over the n samples in all W and b (float64
   "n", "loss", "activation", "sizes", "seed", "backend", "dtype", "wallTimeMs"}.
 
 ntk  The empirical NTK Θ(x, x') = Σ_outputs Σ_θ ∂f(x)/∂θ ∂f(x')/∂θ, n×n (ntk.empirical).
-  --json: {"kernel": [[...]], "method", "n", "outputs", "numParams", "sizes", ...}.
+  Prints its n eigenvalues, descending (float64 Householder + QL); --matrix also prints Θ.
+  --json: {"kernel": [[...]], "eigenvalues": [...], "method", "n", "outputs", "numParams", "sizes", ...}.
   --infinite: the analytic infinite-width NTK and NNGP of L hidden layers in neural-tangents'
   stax.Dense(W_std, b_std) conventions (ntk.infinite; default NTK parametrization, --w-std 1,
   --b-std 0; --parametrization standard needs --width). --depth defaults to the hidden layers of
-  --model when one is given. --json: {"kernel": Θ, "nngp": K, "depth", ...}.
+  --model when one is given. Prints the eigenvalues of Θ and K (--matrix: the matrices too).
+  --json: {"kernel": Θ, "nngp": K, "depth", ...}.
 
 collapse  Neural-collapse metrics (Papyan, Han & Donoho; collapse.metrics): nc1 = tr(Σ_W Σ_B⁺)/C,
   nc2_equinorm, nc2_equiangular, nc2_maxangle, nc2_etf, and with --model (its last layer W (C, d),
-  b (C,) is the classifier) nc3 and nc4. --json prints them as one object.
+  b (C,) is the classifier) nc3 and nc4. Without a 'features' array, --model computes them: its
+  last hidden layer (--activation, default relu) on the archive's x, with y as labels.
+  --json prints them as one object.
 
 Errors (missing arrays, shapes that do not chain, x or features that do not fit the model,
 non-finite values, labels out of range, malformed files) print a message naming the array and
@@ -70,6 +81,7 @@ interface CoreModule {
     analyzeCollapse(opts: Record<string, unknown>): Report;
     loadNpz(path: string): Record<string, { shape: number[] }>;
   };
+  linalg: { symEigQL(a: ArrayLike<number>, n: number, opts: { vectors: boolean }): { values: Float64Array } };
 }
 
 function loadCore(): CoreModule {
@@ -86,10 +98,10 @@ const SPECS: Record<string, { values: string[]; flags: string[]; required: strin
   },
   ntk: {
     values: ["model", "data", "activation", "ntk-method", "depth", "w-std", "b-std", "parametrization", "width"],
-    flags: ["json", "infinite"],
+    flags: ["json", "infinite", "matrix"],
     required: ["data"],
   },
-  collapse: { values: ["data", "model"], flags: ["json"], required: ["data"] },
+  collapse: { values: ["data", "model", "activation"], flags: ["json"], required: ["data"] },
 };
 
 interface Parsed {
@@ -161,8 +173,21 @@ function printMatrix(title: string, m: number[][]): void {
   for (const row of m) console.log("  " + row.map((v) => v.toPrecision(6).padStart(13)).join(" "));
 }
 
+/** Eigenvalues, descending, six to a line. */
+function printEigenvalues(title: string, ev: number[]): void {
+  console.log(`${title} (${ev.length}, descending):`);
+  for (let i = 0; i < ev.length; i += 6) console.log("  " + ev.slice(i, i + 6).map((v) => v.toPrecision(8).padStart(15)).join(" "));
+}
+
+function symmetricEigenvalues(core: CoreModule, m: number[][]): number[] {
+  const n = m.length;
+  const a = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = 0.5 * (m[i][j] + m[j][i]);
+  return Array.from(core.linalg.symEigQL(a, n, { vectors: false }).values).reverse();
+}
+
 function printCollapse(r: Report): void {
-  console.log(`Neural collapse (${r.method}): C = ${r.classes} classes, N = ${r.samples} samples, d = ${r.dim}`);
+  console.log(`Neural collapse (${r.method}): C = ${r.classes} classes, N = ${r.samples} samples, d = ${r.dim}; features from ${r.features}`);
   for (const k of ["nc1", "nc2_equinorm", "nc2_equiangular", "nc2_maxangle", "nc2_etf", "nc3", "nc4"]) {
     if (k in r) console.log(`  ${k.padEnd(16)} ${num(r[k], 6)}`);
   }
@@ -201,8 +226,12 @@ async function run(sub: string, p: Parsed, core: CoreModule): Promise<void> {
       if (json) console.log(JSON.stringify(r));
       else {
         console.log(`Infinite-width kernels: depth ${r.depth}, ${r.activation}, W_std ${r.weightStd}, b_std ${r.biasStd}, ${r.parametrization} parametrization, n = ${r.n}`);
-        printMatrix("NTK Θ(x, x):", r.kernel as number[][]);
-        printMatrix("NNGP K(x, x):", r.nngp as number[][]);
+        printEigenvalues("NTK Θ(x, x) eigenvalues", symmetricEigenvalues(core, r.kernel as number[][]));
+        printEigenvalues("NNGP K(x, x) eigenvalues", symmetricEigenvalues(core, r.nngp as number[][]));
+        if (p.flags.has("matrix")) {
+          printMatrix("NTK Θ(x, x):", r.kernel as number[][]);
+          printMatrix("NNGP K(x, x):", r.nngp as number[][]);
+        }
       }
       return;
     }
@@ -215,10 +244,15 @@ async function run(sub: string, p: Parsed, core: CoreModule): Promise<void> {
       method: oneOf(p, "ntk-method", ["auto", "structured", "jacobian"]),
     });
     if (json) console.log(JSON.stringify(r));
-    else printMatrix(`Empirical NTK Θ(x, x) summed over ${r.outputs} outputs (${r.method}; p = ${r.numParams}, n = ${r.n}):`, r.kernel as number[][]);
+    else {
+      console.log(`Empirical NTK Θ(x, x) summed over ${r.outputs} outputs (${r.method}; p = ${r.numParams}, n = ${r.n})`);
+      printEigenvalues("eigenvalues", r.eigenvalues as number[]);
+      if (p.flags.has("matrix")) printMatrix("Θ(x, x):", r.kernel as number[][]);
+    }
     return;
   }
-  const r = core.io.analyzeCollapse({ data: v("data"), model: v("model") });
+  if (v("activation") !== undefined && v("model") === undefined) throw new AnalyzeUsageError("--activation applies with --model (which computes the features)");
+  const r = core.io.analyzeCollapse({ data: v("data"), model: v("model"), activation: v("activation") });
   if (json) console.log(JSON.stringify(r));
   else printCollapse(r);
 }

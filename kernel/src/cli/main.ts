@@ -4,7 +4,7 @@ import { VERSION } from "../version";
 import { install, InstallError, specDir } from "./install";
 import { historyFile, InstallScope, ScopeError } from "./paths";
 import { analyze } from "./analyze";
-import { reproduceCommand, RUN_USAGE, runCommand, RunUsageError } from "./run";
+import { reproduceCommand, RUN_HELP, RUN_USAGE, runCommand, RunUsageError } from "./run";
 import { COURSE_USAGE, courseCommand, CourseUsageError, gradeCommand } from "../course/cli";
 
 const USAGE = `usage:
@@ -14,7 +14,31 @@ const USAGE = `usage:
   optlab analyze hessian|ntk|collapse --model M.npz --data D.npz [options] [--json]   (optlab analyze --help)
 ${RUN_USAGE}
 ${COURSE_USAGE}
-  optlab --version`;
+  optlab --version
+
+optlab <command> --help describes a command.`;
+
+/** `optlab <command> --help`: what each command does and its options. */
+const HELP: Record<string, string> = {
+  install: `usage: optlab install [--user | --sys-prefix | --prefix P] [--name N] [--display-name D]
+
+Writes the Jupyter kernelspec (kernel.json and logos) and the @optlab/widgets JupyterLab
+extension where Jupyter looks for them:
+  --user         (default) the per-user data directory: $JUPYTER_DATA_DIR, else
+                 $XDG_DATA_HOME/jupyter or ~/.local/share/jupyter
+  --sys-prefix   the active virtualenv or conda env: $VIRTUAL_ENV or $CONDA_PREFIX/share/jupyter
+  --prefix P     P/share/jupyter (system-wide, e.g. --prefix /usr/local for a JupyterHub):
+                 kernelspec in P/share/jupyter/kernels/N, extension in P/share/jupyter/labextensions
+  --name N       kernelspec directory name (default optlab)
+  --display-name D   name shown in the launcher (default "TypeScript (optlab)")`,
+  kernelspec: `usage: optlab kernelspec [--user | --sys-prefix | --prefix P] [--name N]
+
+Prints the directory \`optlab install\` with the same options writes the kernelspec to.`,
+  kernel: `usage: optlab kernel -f <connection-file>
+
+Runs the kernel on the ports of a Jupyter connection file (what kernel.json's argv does);
+Jupyter starts it, not you.`,
+};
 
 /** A command-line mistake; printed with the usage. */
 class UsageError extends Error {}
@@ -55,6 +79,13 @@ function parse(args: string[]): Parsed {
 /** Runs the `optlab` command line; returns the exit code (the kernel command never returns). */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command !== "analyze" && (rest.includes("--help") || rest.includes("-h"))) {
+    const help = command === "run" || command === "reproduce" ? RUN_HELP[command] : HELP[command];
+    if (help !== undefined) {
+      console.log(help);
+      return 0;
+    }
+  }
   try {
     switch (command) {
       case "--version":

@@ -8,6 +8,28 @@ import { NotebookRun, runNotebook } from "../runner/run";
 export const RUN_USAGE = `  optlab run <notebook.ipynb…> [--out DIR] [--timeout S] [--kernel-name N] [--param name=JSON …] [--html]
   optlab reproduce [--out DIR] [--dir notebooks/papers] [--timeout S] [--kernel-name N]`;
 
+/** `optlab run --help` and `optlab reproduce --help`. */
+export const RUN_HELP: Record<"run" | "reproduce", string> = {
+  run: `usage: optlab run <notebook.ipynb…> [--out DIR] [--timeout S] [--kernel-name N] [--param name=JSON …] [--html]
+
+Executes each notebook top to bottom on a fresh optlab kernel and writes the executed copy to
+DIR/<name>.ipynb (figures to DIR/figures); prints the path of each notebook written. Exit 1 when
+a cell fails or a claim check does not hold.
+  --out DIR         output directory (default out)
+  --timeout S       seconds a cell may run (default 300)
+  --kernel-name N   run on the installed kernelspec N instead of this package's kernel
+  --param name=JSON override a parameter: the notebook's code cell tagged "parameters" declares
+                    it (\`let lr = 0.1;\` or a property of \`const params = {…}\`); the values go
+                    into a cell tagged "injected-parameters" right after it, e.g.
+                    --param lr=0.5 --param widths='[64,128]' --param mode='"sgd"'
+  --html            also write DIR/<name>.html, a static page whose widgets work offline`,
+  reproduce: `usage: optlab reproduce [--out DIR] [--dir notebooks/papers] [--timeout S] [--kernel-name N]
+
+Runs every paper notebook in --dir (default notebooks/papers) and writes DIR/index.html and
+DIR/report.json: per notebook its claim, whether its check held, and the executed copy.
+Exit 1 when any notebook fails or none is found.`,
+};
+
 /** A command-line mistake in run/reproduce; main prints it with the usage (exit 2). */
 export class RunUsageError extends Error {
   override name = "RunUsageError";

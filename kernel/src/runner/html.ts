@@ -1,4 +1,6 @@
 import type { PaperReport, Report } from "./reproduce";
+import { katexInlineCss } from "./htmlExport";
+import { renderInline } from "./htmlMarkdown";
 
 const esc = (s: unknown): string =>
   String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -20,10 +22,10 @@ function section(p: PaperReport, i: number): string {
   const badge = `<span class="badge ${p.status}">${p.status === "pass" ? "PASS" : "FAIL"}</span>`;
   const checks = p.checks.map((c) => `
       <div class="check">
-        <p><span class="badge ${c.passed ? "pass" : "fail"}">${c.passed ? "passed" : "failed"}</span> <code>${esc(c.id)}</code> — ${esc(c.claim)}</p>
+        <p><span class="badge ${c.passed ? "pass" : "fail"}">${c.passed ? "passed" : "failed"}</span> <code>${esc(c.id)}</code> — ${renderInline(c.claim)}</p>
         <table class="numbers"><tbody>
 ${Object.entries(c.numbers).map(([k, v]) => `          <tr><th>${esc(k)}</th><td>${esc(num(v))}</td></tr>`).join("\n")}
-        </tbody></table>${c.detail ? `\n        <p class="detail">${esc(c.detail)}</p>` : ""}
+        </tbody></table>${c.detail ? `\n        <p class="detail">${renderInline(c.detail)}</p>` : ""}
       </div>`).join("");
   const figures = p.figures.map((f) => `
       <figure><a href="${esc(f)}"><img src="${esc(f)}" alt="${esc(`figure ${f} of ${p.name}`)}" loading="lazy"></a><figcaption>${esc(f)}</figcaption></figure>`).join("");
@@ -33,7 +35,7 @@ ${Object.entries(c.numbers).map(([k, v]) => `          <tr><th>${esc(k)}</th><td
   <section id="${esc(p.name)}" class="${p.status}">
     <h2>${i + 1}. ${esc(p.title ?? p.name)} ${badge}</h2>
     ${p.citation ? `<p class="citation">${esc(p.citation)}</p>` : ""}
-    ${p.claim ? `<p class="claim"><strong>Claim.</strong> ${esc(p.claim)}</p>` : ""}
+    ${p.claim ? `<p class="claim"><strong>Claim.</strong> ${renderInline(p.claim)}</p>` : ""}
     <p class="meta">notebook <code>${esc(p.notebook)}</code>${p.executed ? ` (<a href="${esc(p.executed)}">executed</a>)` : ""}${p.interactive ? ` · <a class="interactive" href="${esc(p.interactive)}">interactive version</a>` : ""} · run time ${duration(p.seconds)} · backend ${esc(p.backend)}</p>${failure}
     <div class="figures">${figures || "\n      <p class=\"none\">no figures</p>"}
     </div>
@@ -42,14 +44,19 @@ ${Object.entries(c.numbers).map(([k, v]) => `          <tr><th>${esc(k)}</th><td
   </section>`;
 }
 
-/** The reproduction report as one self-contained HTML page (figures linked from figures/). */
+/**
+ * The reproduction report as one self-contained HTML page (figures linked from figures/); claims
+ * with TeX are typeset by KaTeX, its CSS and fonts inlined when the page has math.
+ */
 export function renderReport(r: Report): string {
   const ok = r.summary.failed === 0 && r.summary.notebooks > 0;
+  const sections = r.papers.map(section).join("\n");
+  const math = sections.includes('class="katex') ? `\n<style>${katexInlineCss()}</style>` : "";
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>optlab — paper reproductions</title>
+<title>optlab — paper reproductions</title>${math}
 <style>
   body { font: 15px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
   h1 { margin-bottom: .2rem; }
@@ -74,7 +81,7 @@ export function renderReport(r: Report): string {
 <h1>optlab — paper reproductions</h1>
 <p class="summary ${ok ? "pass" : "fail"}" id="summary">${esc(r.summary.line)}</p>
 <p class="meta">generated ${esc(r.generated)} · optlab ${esc(r.optlab)} · Node ${esc(r.node)} · ${esc(r.platform)} · ${esc(r.cpus)} · <a href="report.json">report.json</a></p>
-${r.papers.map(section).join("\n")}
+${sections}
 </body>
 </html>
 `;

@@ -14,6 +14,13 @@
  * module it cannot load locally; the attribute points it at a local folder that does not exist,
  * so an unknown module fails locally instead of reaching the network.
  *
+ * Math in markdown is typeset at export time by KaTeX (htmlMarkdown.ts); the page then links
+ * `vendor/katex/katex.min.css`, copied with KaTeX's woff2 fonts next to it (copyKatexAssets).
+ *
+ * Without a kernel nothing recomputes: a standard control (slider, dropdown, interact) renders
+ * with its saved value but is made inert and dimmed, with a one-line note; the optlab views
+ * disable their own kernel-side controls (frontend common.ts) and keep what runs in the browser.
+ *
  * Each widget output keeps its static fallback (the output's `image/svg+xml`, else its
  * `text/plain`) after the view script; CSS hides it once embed-amd has put the rendered view in
  * the `.widget-subarea` it inserts before the script, so it stays visible without JavaScript, and
@@ -83,6 +90,50 @@ export function copyWidgetAssets(outDir: string, assets: WidgetAssets = locateWi
   for (const f of assets.fonts) fs.copyFileSync(f, path.join(vendor, "@jupyter-widgets", path.basename(f)));
 }
 
+/** KaTeX's stylesheet and the woff2 fonts it loads (absolute paths). */
+export interface KatexAssets {
+  css: string;
+  fonts: string[];
+}
+
+/** Finds KaTeX's dist files in node_modules; throws HtmlExportError naming what is missing. */
+export function locateKatexAssets(): KatexAssets {
+  let css: string;
+  try {
+    css = require.resolve("katex/dist/katex.min.css");
+  } catch {
+    throw new HtmlExportError("static HTML export: cannot find katex/dist/katex.min.css (npm install katex in @optlab/kernel)");
+  }
+  const dir = path.join(path.dirname(css), "fonts");
+  const fonts = fs.readdirSync(dir).filter((f) => f.endsWith(".woff2")).map((f) => path.join(dir, f));
+  return { css, fonts };
+}
+
+/**
+ * KaTeX's stylesheet with its woff2 fonts inlined as data: URLs (the .woff/.ttf fallbacks
+ * dropped), for a page that has no vendor folder of its own (the reproduction report).
+ */
+export function katexInlineCss(assets: KatexAssets = locateKatexAssets()): string {
+  const dir = path.dirname(assets.css);
+  return fs.readFileSync(assets.css, "utf8").replace(/src:([^;}]*)/g, (_, list: string) => {
+    const woff2 = /url\((fonts\/[^)]+\.woff2)\)/.exec(list);
+    if (!woff2) return `src:${list}`;
+    const data = fs.readFileSync(path.join(dir, woff2[1])).toString("base64");
+    return `src:url(data:font/woff2;base64,${data}) format("woff2")`;
+  });
+}
+
+/** Directory (under vendor/) of the KaTeX files. */
+export const KATEX_DIR = `${VENDOR_DIR}/katex`;
+
+/** Copies katex.min.css and its woff2 fonts into `<outDir>/vendor/katex/` (the CSS loads `fonts/…` relative to itself). */
+export function copyKatexAssets(outDir: string, assets: KatexAssets = locateKatexAssets()): void {
+  const dir = path.join(outDir, KATEX_DIR);
+  fs.mkdirSync(path.join(dir, "fonts"), { recursive: true });
+  fs.copyFileSync(assets.css, path.join(dir, "katex.min.css"));
+  for (const f of assets.fonts) fs.copyFileSync(f, path.join(dir, "fonts", path.basename(f)));
+}
+
 /** Options of the export. */
 export interface HtmlExportOptions {
   /** Page title (default: `metadata.optlab.title`, else "notebook"). */
@@ -96,7 +147,12 @@ export interface RenderedNotebook {
   html: string;
   /** Widget views the page renders from the saved state (0: the page loads no scripts). */
   widgetViews: number;
+  /** Whether the page shows typeset math (then it links vendor/katex/katex.min.css). */
+  math: boolean;
 }
+
+/** The note under a standard control on the static page. */
+export const KERNEL_NOTE = "Needs a running kernel: shown with its saved value, disabled on this static page.";
 
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
@@ -124,12 +180,18 @@ function widgetFallback(data: Record<string, unknown>): string {
 function renderBundle(data: Record<string, unknown>, state: WidgetState | undefined, views: { n: number }): string {
   const view = data[WIDGET_VIEW_MIME] as { model_id?: unknown; version_major?: unknown; version_minor?: unknown } | undefined;
   if (view && typeof view.model_id === "string") {
-    const saved = state?.state[view.model_id] !== undefined;
+    const model = state?.state[view.model_id];
+    const saved = model !== undefined;
     if (saved) views.n++;
     const script = saved
       ? `<script type="${WIDGET_VIEW_MIME}">${scriptJson({ version_major: 2, version_minor: 0, model_id: view.model_id })}</script>`
       : "";
-    return `<div class="output widget" data-model-id="${escapeHtml(view.model_id)}">${script}<div class="widget-fallback">${widgetFallback(data)}</div></div>`;
+    // optlab views run their figure in the browser and disable only what needs the kernel; any
+    // other widget (sliders, interact, buttons) only talks to the kernel: inert and noted.
+    const standard = saved && model.model_module !== "@optlab/widgets";
+    const attrs = standard ? ` inert aria-disabled="true"` : "";
+    const note = standard ? `<p class="kernel-note">${escapeHtml(KERNEL_NOTE)}</p>` : "";
+    return `<div class="output widget${standard ? " needs-kernel" : ""}" data-model-id="${escapeHtml(view.model_id)}"${attrs}>${script}<div class="widget-fallback">${widgetFallback(data)}</div>${note}</div>`;
   }
   const check = data[CHECK_MIME] as { passed?: unknown; id?: unknown; claim?: unknown; numbers?: unknown; detail?: unknown } | undefined;
   if (check && typeof check === "object") {
@@ -189,7 +251,9 @@ const STYLE = `
   .output.check { border-left: 4px solid #1e8e3e; padding-left: .6rem; } .output.check.fail { border-color: #d93025; }
   .output.check pre { white-space: pre-wrap; margin: .2rem 0; }
   img.figure { max-width: 100%; }
-  .math { font-family: ui-monospace, monospace; color: #444; } div.math { margin: .6rem 0 .6rem 2rem; white-space: pre-wrap; }
+  div.math.display { margin: .6rem 0; overflow-x: auto; }
+  .needs-kernel .widget-subarea { opacity: .55; filter: grayscale(1); cursor: not-allowed; }
+  .kernel-note { color: #777; font-size: .8rem; font-style: italic; margin: .1rem 0 .4rem; }
   .markdown img { max-width: 100%; }
   /* The static fallback shows until embed-amd has rendered the view next to it, and again if it
      rendered html-manager's error widget instead (a module that failed to load). */
@@ -220,12 +284,13 @@ export function renderNotebookHtml(nb: Notebook, opts: HtmlExportOptions = {}): 
 <script src="${VENDOR_DIR}/require.js"></script>
 <script>requirejs.config({ baseUrl: ${JSON.stringify(VENDOR_DIR)}, paths: { "@optlab/widgets": "optlab-widgets.amd" } });</script>
 <script src="${VENDOR_DIR}/embed-amd.js" data-jupyter-widgets-cdn="${NO_CDN}"></script>` : "";
+  const math = cells.includes('class="katex');
   const html = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
+<title>${escapeHtml(title)}</title>${math ? `\n<link rel="stylesheet" href="${KATEX_DIR}/katex.min.css">` : ""}
 <style>${STYLE}
 </style>
 </head>
@@ -236,21 +301,21 @@ ${cells}
 </body>
 </html>
 `;
-  return { html, widgetViews: views.n };
+  return { html, widgetViews: views.n, math };
 }
 
 /**
- * Writes `file` (the page) and, when it shows widgets, the scripts into `vendor/` next to it.
- * Throws HtmlExportError when a widget script is missing (nothing is written then).
+ * Writes `file` (the page) and, when it shows widgets or math, the scripts and KaTeX files into
+ * `vendor/` next to it. Throws HtmlExportError when one is missing (nothing is written then).
  */
 export function exportNotebookHtml(nb: Notebook, file: string, opts: HtmlExportOptions = {}): RenderedNotebook {
   const page = renderNotebookHtml(nb, opts);
   const dir = path.dirname(file);
-  if (page.widgetViews > 0) {
-    const assets = locateWidgetAssets();
-    fs.mkdirSync(dir, { recursive: true });
-    copyWidgetAssets(dir, assets);
-  }
+  const assets = page.widgetViews > 0 ? locateWidgetAssets() : undefined;
+  const katexAssets = page.math ? locateKatexAssets() : undefined;
+  fs.mkdirSync(dir, { recursive: true });
+  if (assets) copyWidgetAssets(dir, assets);
+  if (katexAssets) copyKatexAssets(dir, katexAssets);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(file, page.html);
   return page;

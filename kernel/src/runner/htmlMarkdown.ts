@@ -6,10 +6,16 @@
  * relative, `#`, `http(s):`, `mailto:` (links) and `data:image/…` (images) URLs; a remote image
  * becomes a link, so the exported page never fetches from the network by itself.
  *
- * Blocks: ATX headings, fenced code, `$$ … $$` display math (kept as TeX text), block quotes,
- * `-`/`*`/`+` and `1.` lists (one level), horizontal rules, paragraphs. Inline: code spans,
- * `$…$` math (as TeX text), `**strong**`, `*em*`/`_em_`, links, images, hard breaks.
+ * Blocks: ATX headings, fenced code, `$$ … $$` display math, block quotes, `-`/`*`/`+` and `1.`
+ * lists (one level), horizontal rules, paragraphs. Inline: code spans, `$…$` / `$$…$$` math,
+ * `**strong**`, `*em*`/`_em_`, links, images, hard breaks.
+ *
+ * Math is typeset here, at export time, by KaTeX (npm `katex`): the page needs only KaTeX's CSS and
+ * fonts, vendored next to it (htmlExport.ts), no script and no network. Math spans are taken out
+ * before any emphasis rule runs, so `$λ_{j+1}$` is never italicised; emphasis follows CommonMark's
+ * flanking rules for `_` (no intraword `_` emphasis, in any script: `λ_{j+1}` stays as written).
  */
+import katex from "katex";
 
 /** HTML-escapes text for element content and double-quoted attributes. */
 export function escapeHtml(s: string): string {
@@ -25,6 +31,25 @@ function safeUrl(url: string, image: boolean): string | undefined {
   return scheme === "http" || scheme === "https" || scheme === "mailto" ? u : undefined;
 }
 
+/** Undoes escapeHtml (TeX is typeset from the source text). */
+function unescapeHtml(s: string): string {
+  return s.replace(/&quot;/g, '"').replace(/&gt;/g, ">").replace(/&lt;/g, "<").replace(/&amp;/g, "&");
+}
+
+/**
+ * TeX typeset as HTML by KaTeX (`span.katex`; display math in `span.katex-display`). A TeX error
+ * shows the source in red with the message as its title, never an exception.
+ */
+export function renderTex(tex: string, display: boolean): string {
+  return katex.renderToString(tex, { displayMode: display, throwOnError: false, output: "htmlAndMathml", strict: "ignore", trust: false });
+}
+
+/** Letters and digits of any script: `_` next to one does not open or close emphasis. */
+const WORD = String.raw`\p{L}\p{N}`;
+const EM_UNDERSCORE = new RegExp(String.raw`(^|[^_${WORD}])_(?=\S)([^]*?\S)_(?![_${WORD}])`, "gu");
+const STRONG_UNDERSCORE = new RegExp(String.raw`(^|[^_${WORD}])__(?=\S)([^]*?\S)__(?![_${WORD}])`, "gu");
+const EM_STAR = new RegExp(String.raw`(^|[^*${WORD}])\*(?=[^\s*])((?:[^*]|\*\*[^*]+\*\*)*?[^\s*])\*(?![*${WORD}])`, "gu");
+
 /** Inline markup of one (HTML-escaped) line or paragraph. */
 function inline(escaped: string): string {
   // Code spans and math first, into placeholders, so their contents are not emphasised.
@@ -32,7 +57,9 @@ function inline(escaped: string): string {
   const hold = (html: string) => `\u0000${held.push(html) - 1}\u0000`;
   let s = escaped
     .replace(/(`+)([^`]|[^`][^]*?[^`])\1(?!`)/g, (_, __, code: string) => hold(`<code>${code.trim()}</code>`))
-    .replace(/\$([^$\s](?:[^$]*[^$\s])?)\$/g, (_, tex: string) => hold(`<span class="math">${tex}</span>`));
+    .replace(/\\\$/g, () => hold("$"))
+    .replace(/\$\$([^$]+?)\$\$/g, (_, tex: string) => hold(renderTex(unescapeHtml(tex.trim()), true)))
+    .replace(/\$([^$\s](?:[^$]*[^$\s])?)\$/g, (_, tex: string) => hold(renderTex(unescapeHtml(tex), false)));
   s = s
     .replace(/!\[([^\]]*)\]\(([^)\s]+)\)/g, (m, alt: string, url: string) => {
       const img = safeUrl(url, true);
@@ -44,12 +71,17 @@ function inline(escaped: string): string {
       const link = safeUrl(url, false);
       return link !== undefined ? `<a href="${link}">${text}</a>` : m;
     })
-    .replace(/\*\*(\S(?:[^]*?\S)?)\*\*/g, "<strong>$1</strong>")
-    .replace(/__(\S(?:[^]*?\S)?)__/g, "<strong>$1</strong>")
-    .replace(/(^|[^*\w])\*(\S(?:[^*]*?\S)?)\*(?!\w)/g, "$1<em>$2</em>")
-    .replace(/(^|[^_\w])_(\S(?:[^_]*?\S)?)_(?!\w)/g, "$1<em>$2</em>")
+    .replace(/\*\*(?=\S)([^]*?\S)\*\*/g, "<strong>$1</strong>")
+    .replace(STRONG_UNDERSCORE, "$1<strong>$2</strong>")
+    .replace(EM_STAR, "$1<em>$2</em>")
+    .replace(EM_UNDERSCORE, "$1<em>$2</em>")
     .replace(/ {2,}\n/g, "<br>\n");
   return s.replace(/\u0000(\d+)\u0000/g, (_, i: string) => held[Number(i)]);
+}
+
+/** One line of plain text (a claim, a caption) as HTML: escaped, with its math typeset and inline markup. */
+export function renderInline(text: string): string {
+  return inline(escapeHtml(text));
 }
 
 const LIST_ITEM = /^\s{0,3}([-*+]|\d{1,9}[.)])\s+(.*)$/;
@@ -82,7 +114,7 @@ export function renderMarkdown(source: string): string {
         body.push(lines[i]);
       }
       const tex = body.join("\n").replace(/\$\$\s*$/, "").trim();
-      out.push(`<div class="math">${tex}</div>`);
+      out.push(`<div class="math display">${renderTex(unescapeHtml(tex), true)}</div>`);
       continue;
     }
     const heading = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);

@@ -4,6 +4,7 @@ import type { Model } from "../../nn/Model";
 import type { Objective } from "../../objective";
 import { lanczos } from "../../solvers/lanczos";
 import { toRng } from "../../random/Rng";
+import { smoothDensity } from "./gaussianSum";
 import { OptlabError, checkOptions } from "../../util/errors";
 import { TARGET_OPTIONS, buildOperator, splitArgs, type CurvatureOperator, type TargetOptions } from "./operator";
 import { runRecord, type RunRecord } from "./record";
@@ -146,18 +147,6 @@ function smoothNodes(nodes: number[][], weights: number[][], opts: SmoothOptions
     grid = Array.from({ length: count }, (_, i) => a + ((b - a) * i) / (count - 1));
   }
   if (!grid.every(Number.isFinite)) throw new OptlabError(`${where}: grid: non-finite points`);
-  const dens = new Float64Array(grid.length);
-  const c = 1 / (nodes.length * sigma * Math.sqrt(2 * Math.PI));
-  for (let l = 0; l < nodes.length; l++) {
-    const th = nodes[l];
-    const w = weights[l];
-    for (let j = 0; j < th.length; j++) {
-      const wj = w[j] * c;
-      for (let g = 0; g < grid.length; g++) {
-        const u = (grid[g] - th[j]) / sigma;
-        if (u > -40 && u < 40) dens[g] += wj * Math.exp(-0.5 * u * u);
-      }
-    }
-  }
+  const dens = smoothDensity(nodes.flat(), weights.flat(), nodes.length, sigma, grid);
   return { grid, density: Array.from(dens), sigma };
 }

@@ -81,6 +81,9 @@ export abstract class OptlabView extends DOMWidgetView {
   protected tooltip!: Tooltip;
   protected minIntervalMs = 16;
   private scheduled?: { (): void; cancel(): void };
+  /** Controls whose effect is computed by the kernel (disabled when none is connected). */
+  private kernelControls: HTMLElement[] = [];
+  private kernelNote?: HTMLSpanElement;
 
   override render(): void {
     injectStyle(this.el.ownerDocument);
@@ -97,6 +100,7 @@ export abstract class OptlabView extends DOMWidgetView {
     this.scheduled = throttle(() => this.redraw(), this.minIntervalMs);
     this.listenTo(this.model, "change", () => this.scheduled!());
     this.listenTo(this.model, "msg:custom", (content: unknown, buffers?: DataView[]) => this.onCustom(content as { event?: string }, buffers ?? []));
+    this.listenTo(this.model, "comm_live_update", () => this.scheduled!());
     this.redraw();
   }
 
@@ -104,6 +108,7 @@ export abstract class OptlabView extends DOMWidgetView {
   redraw(): void {
     this.updateTitle();
     this.syncControls();
+    this.syncKernelControls();
     this.draw();
     this.el.dataset.renders = String(Number(this.el.dataset.renders ?? "0") + 1);
   }
@@ -125,6 +130,38 @@ export abstract class OptlabView extends DOMWidgetView {
   protected setAndSave(attrs: Record<string, unknown>): void {
     this.model.set(attrs);
     this.touch();
+  }
+
+  /**
+   * Whether a kernel is connected: false on a static page rendered from saved widget state (no
+   * comm), or after the kernel went away. What runs in the browser keeps working either way.
+   */
+  protected get kernelLive(): boolean {
+    return (this.model as unknown as { comm_live?: boolean }).comm_live === true;
+  }
+
+  /** Marks controls that only act through the kernel (recompute, run, set a kernel-side input). */
+  protected needsKernel(...els: HTMLElement[]): void {
+    this.kernelControls.push(...els);
+  }
+
+  /** Disables the kernel's controls while no kernel is connected, with a one-line note. */
+  private syncKernelControls(): void {
+    if (!this.kernelControls.length) return;
+    const off = !this.kernelLive;
+    for (const el of this.kernelControls) {
+      el.classList.toggle("needs-kernel", off);
+      const inputs = el.matches("input, select, button") ? [el] : [...el.querySelectorAll<HTMLInputElement>("input, select, button")];
+      for (const i of inputs) (i as HTMLInputElement).disabled = off;
+    }
+    if (off && !this.kernelNote) {
+      this.kernelNote = document.createElement("span");
+      this.kernelNote.className = "kernel-note";
+      this.kernelNote.textContent = "no kernel connected: the controls that recompute in the kernel are disabled";
+      this.controlsEl.appendChild(this.kernelNote);
+    }
+    if (this.kernelNote) this.kernelNote.style.display = off ? "" : "none";
+    this.el.classList.toggle("optlab-offline", off);
   }
 
   protected buildControls(): void {}

@@ -1,4 +1,4 @@
-import { display as kernelDisplay } from "@optlab/kernel";
+import { display as kernelDisplay, parentHeader } from "@optlab/kernel";
 import { WidgetError } from "../model/errors";
 import { Widget } from "../model/Widget";
 import { VBox } from "./boxes";
@@ -113,10 +113,22 @@ export function interactive<K extends Record<string, unknown>>(fn: (kwargs: K) =
   return new Interactive(fn, spec);
 }
 
-/** Makes an Interactive and displays it in the running cell (ipywidgets' `interact`); returns it. */
+/**
+ * The kernel's mark on values that are shown already (its display handles): a cell whose last
+ * expression carries it gets no execute_result. Symbol.for, so this package needs no kernel internals.
+ */
+const ALREADY_DISPLAYED = Symbol.for("optlab.alreadyDisplayed");
+
+/**
+ * Makes an Interactive and displays it in the running cell (ipywidgets' `interact`); returns it.
+ * The widget counts as shown for the rest of the request that displayed it, so `interact(...)`
+ * as a cell's last expression appears once; evaluated in a later cell it is shown again.
+ */
 export function interact<K extends Record<string, unknown>>(fn: (kwargs: K) => unknown, spec: { [P in keyof K]?: Abbreviation }): Interactive<K> {
   const w = new Interactive(fn, spec);
   kernelDisplay(w);
+  const shownIn = parentHeader()?.msg_id;
+  Object.defineProperty(w, ALREADY_DISPLAYED, { get: () => shownIn !== undefined && parentHeader()?.msg_id === shownIn, configurable: true });
   return w;
 }
 

@@ -27,6 +27,10 @@ export interface LandscapeOptions {
   steps?: number;
   log_scale?: boolean;
   levels?: number;
+  /** Axis titles and the colour-bar title (defaults: x₁, x₂, f for functions; α, β, loss for slices). */
+  x_label?: string;
+  y_label?: string;
+  value_label?: string;
   width?: number;
   height?: number;
 }
@@ -68,6 +72,7 @@ export class LandscapeView extends OptlabView {
       {
         title: opts.title ?? fn.name ?? "", width: opts.width, height: opts.height, x_range: xr, y_range: yr, nx: n, ny: n, values,
         log_scale: opts.log_scale ?? true, levels: opts.levels,
+        x_label: opts.x_label ?? "x₁", y_label: opts.y_label ?? "x₂", value_label: opts.value_label ?? `f(x)`,
         minima: Float64Array.from((fn.minima ?? []).flatMap((m) => [m.x[0], m.x[1]])),
         start: opts.start ?? (fn.start ? [fn.start[0], fn.start[1]] : [xr[0] * 0.8, yr[1] * 0.8]),
         optimizers: opts.optimizers, lr: opts.lr, momentum: opts.momentum, steps: opts.steps,
@@ -87,6 +92,7 @@ export class LandscapeView extends OptlabView {
       title: opts.title ?? "loss slice", width: opts.width, height: opts.height,
       x_range: [result.alphas[0], result.alphas[nx - 1]], y_range: [result.betas[0], result.betas[ny - 1]], nx, ny, values,
       log_scale: opts.log_scale ?? false, levels: opts.levels, minima: new Float64Array([0, 0]),
+      x_label: opts.x_label ?? "α (direction 1)", y_label: opts.y_label ?? "β (direction 2)", value_label: opts.value_label ?? "loss",
       source: { method: result.method ?? null, backend: result.backend ?? null },
     });
   }

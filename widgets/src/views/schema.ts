@@ -93,7 +93,7 @@ export const SPECTRUM: ViewSpec = {
     probes: { type: "int", sync: "kernel", default: 0, doc: "Number of SLQ probes (0 = no density)." },
     sigma: { type: "float", sync: "both", default: 0, doc: "Gaussian broadening σ (eigenvalue units) — the σ slider; the frontend re-smooths itself, no kernel round trip needed." },
     sigma_range: { type: "[float, float]", sync: "kernel", default: [0, 1], doc: "Slider range for sigma." },
-    grid: { type: "f64", sync: "kernel", default: [], doc: "Kernel-smoothed density grid (at the initial sigma) — for the static SVG; the browser may recompute." },
+    grid: { type: "f64", sync: "kernel", default: [], doc: "Kernel-smoothed density grid (at the initial sigma); drawn only when there are no Ritz nodes — otherwise the chart (live and static alike) smooths the nodes itself (svg/density.ts)." },
     density: { type: "f64", sync: "kernel", default: [], doc: "Density values on grid." },
     mode: { type: "string", sync: "both", default: "stems", enum: ["stems", "histogram", "both"], doc: "How eigenvalues are drawn." },
     bins: { type: "int", sync: "both", default: 40, doc: "Histogram bins." },
@@ -177,6 +177,9 @@ export const LANDSCAPE: ViewSpec = {
     nx: { type: "int", sync: "kernel", default: 0, doc: "Grid points along x." },
     ny: { type: "int", sync: "kernel", default: 0, doc: "Grid points along y." },
     values: { type: "f64", sync: "kernel", default: [], doc: "Loss on the grid, row-major [ny, nx]: values[j·nx + i] at (x_i, y_j)." },
+    x_label: { type: "string", sync: "kernel", default: "x", doc: "Title of the x axis (e.g. 'x₁', 'α (direction 1)')." },
+    y_label: { type: "string", sync: "kernel", default: "y", doc: "Title of the y axis." },
+    value_label: { type: "string", sync: "kernel", default: "loss", doc: "Name of the mapped value (colour bar title)." },
     log_scale: { type: "bool", sync: "both", default: false, doc: "Color/contours on log(values − min + 1e-12)." },
     levels: { type: "int", sync: "both", default: 12, doc: "Number of contour levels." },
     minima: { type: "f64", sync: "kernel", default: [], doc: "Known minima [k, 2] (markers)." },
@@ -214,7 +217,8 @@ export const CURVES: ViewSpec = {
     ...COMMON_TRAITS,
     series: {
       type: "json", sync: "kernel", default: [],
-      doc: "Array of {name: string, x: f64 buffer, y: f64 buffer, axis: 'left'|'right', style: 'line'|'dashed'|'points', panel: string}. " +
+      doc: "Array of {name: string, x: f64 buffer, y: f64 buffer, axis: 'left'|'right', style: 'line'|'dashed'|'points', panel: string, x_label?: string}. " +
+        "A series is identified by (panel, name); each panel has its own x scale, titled by its series' x_label (else the view's x_label). " +
         "x/y are buffers at paths ['series', i, 'x'] / ['series', i, 'y']. Series sharing `panel` share a plot (e.g. 'loss', 'accuracy', 'sharpness'); " +
         "the 2/η reference is a series with style 'dashed' in the sharpness panel.",
     },
@@ -234,5 +238,7 @@ export const VIEWS = { SpectrumView: SPECTRUM, KernelView: KERNEL, CollapseView:
 /**
  * CHANGELOG
  * - 0.1.0 (initial): SpectrumModel, KernelModel, CollapseModel, LandscapeModel, CurvesModel as above.
+ * - 0.1.0 (additive, old states still valid): LandscapeModel x_label, y_label, value_label (axis and
+ *   colour-bar titles); CurvesModel series[i].x_label (per-panel x title), series keyed by (panel, name).
  */
-export const SCHEMA_CHANGELOG = ["0.1.0 initial"] as const;
+export const SCHEMA_CHANGELOG = ["0.1.0 initial", "0.1.0 additive: LandscapeModel x_label/y_label/value_label; CurvesModel series[i].x_label, series keyed by (panel, name)"] as const;

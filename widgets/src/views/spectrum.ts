@@ -1,6 +1,7 @@
 import type { Objective } from "@optlab/core";
 import { WidgetError } from "../model/errors";
 import { renderSpectrum } from "../svg/spectrum";
+import { peaksVanishOnLinearAxis } from "../svg/charts/spectrum";
 import { OptlabView } from "./base";
 import { SPECTRUM } from "./schema";
 
@@ -102,10 +103,13 @@ export class SpectrumView extends OptlabView {
     const lo = Math.min(...(nodes.length ? nodes : [...eig, 0]));
     const hi = Math.max(...(nodes.length ? nodes : [...eig, 1]));
     const sigma = r.sigma ?? 0.01 * (hi - lo || 1);
+    const mode = opts.mode ?? (eig.length > 60 ? "both" : "stems");
+    // Log y by default where a linear axis would flatten the outliers to nothing.
+    const yScale = opts.y_scale ?? (peaksVanishOnLinearAxis(eig, nodes, weights, r.nodes?.length ?? 0, sigma, mode, opts.bins) ? "log" : "linear");
     return new SpectrumView(
       {
         title: opts.title ?? (r.nodes ? "Hessian spectral density (SLQ)" : "Hessian eigenvalues"),
-        width: opts.width, height: opts.height, mode: opts.mode ?? (eig.length > 60 ? "both" : "stems"), y_scale: opts.y_scale, bins: opts.bins,
+        width: opts.width, height: opts.height, mode, y_scale: yScale, bins: opts.bins,
         source: { method: r.method ?? null, backend: r.backend ?? null, dtype: r.dtype ?? null, seed: r.seed ?? null, hvps: r.hvps ?? null, wallTimeMs: r.wallTimeMs ?? null },
         eigenvalues: eig,
         outliers: outlierMask(eig, opts.outlierMads),
