@@ -15,11 +15,11 @@ import {
 } from "../../src/optim";
 
 /** A small two-layer regression model with leaves of several shapes (matrices for Muon/AdamP). */
-interface Net extends Params {
+type Net = {
   W: Tensor;
   b: Tensor;
   V: Tensor;
-}
+};
 
 const rng = new Rng(11);
 const X = new Tensor(Float64Array.from(rng.normals(8 * 3)), [8, 3]);

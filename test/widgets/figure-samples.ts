@@ -19,7 +19,7 @@ export interface Sample {
 
 /** The view of a sample (call inside headless() where no kernel runs). */
 export function viewOf(s: Sample): OptlabView {
-  return s.build ? s.build() : (show(s.result, (s.opts ?? {}) as never) as OptlabView);
+  return s.build ? s.build() : (show(s.result, (s.opts ?? {}) as never) as unknown as OptlabView);
 }
 
 /** A notebook-style wide CurvesView: two panels side by side, series sharing a name across panels. */

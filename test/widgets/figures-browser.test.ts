@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The figures in Debian chromium: every view rendered live (the d3 DOMWidgetViews, through
  * @jupyter-widgets/html-manager from a saved widget state, offline) next to its static SVG. The
