@@ -15,3 +15,4 @@ export {
 export { mlpFromWeights, type LinearWeights, type MlpFromWeightsOptions } from "./fromWeights";
 export * from "./layers";
 export { network, type Network, type NetworkOptions } from "./network";
+export * from "./models";
