@@ -79,6 +79,48 @@ def load(model, params):
     model.load_state_dict(new, strict=True)
 
 
+def top_hessian(model, x, y, k):
+    """Top-k eigenvalues of the loss Hessian: Lanczos with full reorthogonalisation on autograd
+    HVPs (torch only), run until the top-k Ritz values change by < 1e-13 relative over 10 steps."""
+    ps = list(model.parameters())
+    loss = F.cross_entropy(model(x), y)
+    grads = torch.autograd.grad(loss, ps, create_graph=True)
+    sizes = [p.numel() for p in ps]
+
+    def mv(v):
+        vs, o = [], 0
+        for p, m in zip(ps, sizes):
+            vs.append(v[o:o + m].reshape(p.shape))
+            o += m
+        hv = torch.autograd.grad(grads, ps, grad_outputs=vs, retain_graph=True)
+        return torch.cat([h.reshape(-1) for h in hv])
+
+    n = sum(sizes)
+    q = torch.ones(n) / n ** 0.5
+    Q, alpha, beta = [q], [], []
+    prev = None
+    for step in range(400):
+        w = mv(Q[-1])
+        a = torch.dot(w, Q[-1])
+        alpha.append(a)
+        Qm = torch.stack(Q)
+        for _ in range(2):
+            w = w - Qm.T @ (Qm @ w)
+        b = torch.linalg.norm(w)
+        T = torch.diag(torch.stack(alpha))
+        for i, bb in enumerate(beta):
+            T[i, i + 1] = T[i + 1, i] = bb
+        ritz = torch.linalg.eigvalsh(T).flip(0)[:k]
+        if step % 10 == 9 and prev is not None and len(ritz) == k:
+            if torch.max(torch.abs(ritz - prev)) < 1e-13 * abs(ritz[0]):
+                break
+        if step % 10 == 9:
+            prev = ritz
+        beta.append(b)
+        Q.append(w / b)
+    return ritz.tolist()
+
+
 job = json.load(open(sys.argv[1]))
 out = {}
 for name, spec in job.items():
@@ -87,6 +129,11 @@ for name, spec in job.items():
     x = torch.tensor(spec["x"]).reshape(spec["xshape"])
     y = torch.tensor(spec["y"], dtype=torch.long)
     res = {}
+    if spec.get("hessian_k"):
+        model.eval()
+        res["top"] = top_hessian(model, x, y, spec["hessian_k"])
+        out[name] = res
+        continue
     model.eval()
     with torch.no_grad():
         f = model(x)

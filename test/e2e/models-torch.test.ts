@@ -12,6 +12,7 @@ import { Tensor } from "../../src/tensor/Tensor";
 import { leaves, leafPaths, noGrad } from "../../src/autodiff";
 import * as nn from "../../src/nn";
 import { mnist } from "../../src/data";
+import { hessian } from "../../src/analysis";
 import { Rng } from "../../src/random/Rng";
 import { PYTHON, requirePythonModules } from "./python";
 import { tempDir } from "../kernel/client";
@@ -92,5 +93,23 @@ describe("models vs PyTorch (float64, same weights and data)", function () {
     check("lenet5", le, xl, yl, false);
     check("resnet8", r8, xr, yr, true);
     check("resnet20", r20, xr, yr, true);
+  });
+
+  it("top-5 Hessian eigenvalues of LeNet-5 on 256 MNIST digits equal torch's (Lanczos on autograd HVPs) to 1e-6", async () => {
+    const net = nn.lenet5({ seed: 1 });
+    const ds = mnist({ n: 256, testFraction: 0, seed: 2 }).train;
+    const dir = tempDir("optlab-models-torch-");
+    const jobFile = path.join(dir, "job.json");
+    const outFile = path.join(dir, "out.json");
+    const job = { lenet5: { arch: "lenet5", params: stateDict(net), x: Array.from(ds.x.data), xshape: [256, 1, 28, 28], y: Array.from(ds.labels!), hessian_k: 5 } };
+    fs.writeFileSync(jobFile, JSON.stringify(job));
+    const r = spawnSync(PYTHON, [path.join(__dirname, "_models_torch.py"), jobFile, outFile], { encoding: "utf8", timeout: 280_000 });
+    assert.equal(r.status, 0, `torch reference failed: ${r.stderr}`);
+    const ref = JSON.parse(fs.readFileSync(outFile, "utf8")).lenet5.top as number[];
+    const mine = await hessian.topEigen(net, ds, { k: 5, tol: 1e-9 });
+    console.log(`      optlab ${mine.eigenvalues.map((v) => v.toPrecision(12)).join(" ")}\n      torch  ${ref.map((v) => v.toPrecision(12)).join(" ")}`);
+    mine.eigenvalues.forEach((v, i) => {
+      assert.ok(Math.abs(v - ref[i]) <= 1e-6 * Math.abs(ref[0]), `λ${i + 1}: optlab ${v}, torch ${ref[i]}`);
+    });
   });
 });
