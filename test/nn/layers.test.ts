@@ -192,6 +192,22 @@ describe("nn layers: semantics", () => {
     assert.ok(kept > 0.4 && kept < 0.6, `kept fraction ${kept}`);
   });
 
+  it("a user-defined layer composes with built-in ones inside nn.network (params in θ, gradient exact)", () => {
+    const scale: nn.Layer<{ s: Tensor }> = {
+      kind: "scale",
+      init: (rng, dtype) => ({ s: nn.gaussian([1], 1, rng, dtype) }),
+      apply: (p, x) => ops.mul(x, p.s),
+    };
+    const net = nn.network(nn.sequential({ fc: nn.linear(3, 4), scale: scale as nn.Layer, act: nn.act("tanh"), out: nn.linear(4, 2) }), { inputShape: [3], seed: 1 });
+    assert.deepEqual(leaves(net.params).map((t) => [...t.shape]), [[4, 3], [4], [1], [2, 4], [2]]);
+    assert.equal(net.outputDim, 2);
+    assert.equal(net.numHidden, 3);
+    const x = randnT([5, 3], new Rng(2));
+    const w = randnT([5, 2], new Rng(3));
+    expectGradMatchesFD((xs) => ops.sum(ops.mul(net.apply(withLeaves(net.params, xs), x), w)), leaves(net.params), { tol: TOL, name: "user layer" });
+    assert.deepEqual([...nn.features(net, x, 2).shape], [5, 4]);
+  });
+
   it("bad arguments throw naming the argument", () => {
     assert.throws(() => nn.conv2d(3, 4, 3, { groups: 2 }), /groups/);
     assert.throws(() => nn.conv2d(3, 4, 3).apply(nn.conv2d(3, 4, 3).init(new Rng(1), "f64"), randnT([1, 2, 5, 5], new Rng(1)), new nn.ForwardContext()), /conv2d: x: expected \[N, 3, H, W\]/);
