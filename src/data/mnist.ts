@@ -1,3 +1,4 @@
+import { Tensor } from "../tensor/Tensor";
 import { checkOptions, OptlabError } from "../util/errors";
 import { dataset, type DataSplit, type Dataset } from "./Dataset";
 import { asTensor, labelValues } from "./build";
@@ -23,9 +24,14 @@ export interface MnistOptions extends GeneratorCommon {
    * Default "unit".
    */
   normalize?: "unit" | "standard" | "none";
+  /**
+   * "flat": x [n, 784] (default, what MLPs take); "images": x [n, 1, 28, 28] (NCHW, what
+   * convolutional networks take; they also accept the flat form).
+   */
+  layout?: "flat" | "images";
 }
 
-const KEYS = ["classes", "n", "testFraction", "normalize", ...COMMON_KEYS] as const;
+const KEYS = ["classes", "n", "testFraction", "normalize", "layout", ...COMMON_KEYS] as const;
 const WHERE = "mnist";
 const SIDE = 28;
 const PIXELS = SIDE * SIDE;
@@ -89,6 +95,7 @@ export function mnist(opts: MnistOptions = {}): DataSplit {
   const testFraction = numOption(WHERE, "testFraction", opts.testFraction, 0.2, { min: 0, max: 1 });
   if (testFraction >= 1) throw optionError(WHERE, "testFraction", `must be < 1, got ${testFraction}`);
   const normalize = enumOption(WHERE, "normalize", opts.normalize, "unit", ["unit", "standard", "none"] as const);
+  const layout = enumOption(WHERE, "layout", opts.layout, "flat", ["flat", "images"] as const);
   const dtype = dtypeOption(WHERE, opts.dtype);
   const { rng, seed } = seedOption(WHERE, opts.seed);
 
@@ -136,7 +143,7 @@ export function mnist(opts: MnistOptions = {}): DataSplit {
   }
 
   const make = (part: ReturnType<typeof gather>, split: "train" | "test"): Dataset =>
-    dataset(asTensor(part.x, [part.m, PIXELS], dtype), asTensor(labelValues(part.labels), [part.m], dtype), {
+    withLayout(dataset(asTensor(part.x, [part.m, PIXELS], dtype), asTensor(labelValues(part.labels), [part.m], dtype), {
       name: `mnist ${split}`,
       task: "classification",
       numClasses: classes.length,
@@ -153,6 +160,12 @@ export function mnist(opts: MnistOptions = {}): DataSplit {
         split,
         seed,
       },
-    });
+    }), layout);
   return { train: make(train, "train"), test: make(test, "test") };
+}
+
+/** `dataset` stores x as a matrix; the images layout views the same data as [n, 1, 28, 28]. */
+function withLayout(ds: Dataset, layout: "flat" | "images"): Dataset {
+  if (layout === "flat") return ds;
+  return { ...ds, x: new Tensor(ds.x.data, [ds.x.shape[0], 1, SIDE, SIDE]) };
 }

@@ -13,3 +13,6 @@ export {
   type Loss, type LossName, type LossOptions, type Reduction,
 } from "./losses";
 export { mlpFromWeights, type LinearWeights, type MlpFromWeightsOptions } from "./fromWeights";
+export * from "./layers";
+export { network, type Network, type NetworkOptions } from "./network";
+export * from "./models";

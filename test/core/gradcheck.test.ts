@@ -192,6 +192,17 @@ function opCases(): OpCase[] {
     { name: "matmul x·xᵀ (same operand, transB) [3,4]", inputs: g([3, 4]), op: ([a]) => ops.matmul(a, a, { transB: true }) },
     { name: "gram [5,3]", inputs: g([5, 3]), op: ([x]) => ops.gram(x) },
   );
+  // im2col/col2im (the convolution and pooling primitives): stride, padding, dilation, pad value.
+  const WIN: [string, number[], ops.WindowSpec][] = [
+    ["k3", [2, 2, 5, 5], { kernel: [3, 3] }],
+    ["k[2,3] stride [2,1] padding [1,2] dilation [1,2]", [1, 3, 5, 4], { kernel: [2, 3], stride: [2, 1], padding: [1, 2], dilation: [1, 2] }],
+    ["k2 stride 2 padValue −3", [2, 1, 4, 4], { kernel: [2, 2], stride: [2, 2], padding: [1, 1], padValue: -3 }],
+  ];
+  for (const [tag, shape, spec] of WIN) {
+    cases.push({ name: `im2col ${tag}`, inputs: g(shape), op: ([x]) => ops.im2col(x, spec) });
+    const colShape = noGrad(() => ops.im2col(randnT(shape, new Rng(0)), spec)).shape;
+    cases.push({ name: `col2im ${tag}`, inputs: g([...colShape]), op: ([c]) => ops.col2im(c, shape, spec) });
+  }
   return cases;
 }
 

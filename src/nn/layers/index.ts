@@ -1,0 +1,14 @@
+export { ForwardContext, type Layer, type ForwardOptions } from "./Layer";
+export { fanInUniform } from "./init";
+export { linear, type LinearParams } from "./linear";
+export { conv2d, type Conv2dParams, type Conv2dOptions } from "./conv2d";
+export { maxPool2d, avgPool2d, globalAvgPool2d, type PoolOptions } from "./pooling";
+export { batchNorm, type BatchNormParams, type BatchNormOptions } from "./batchNorm";
+export { layerNorm, type LayerNormParams } from "./layerNorm";
+export { dropout } from "./dropout";
+export { embedding, positionalEmbedding, type EmbeddingParams } from "./embedding";
+export { multiHeadAttention, type AttentionParams, type AttentionOptions } from "./attention";
+export { sequential, type Sequential } from "./sequential";
+export { residual, type ResidualParams } from "./residual";
+export { lambda, act, flatten } from "./elementwise";
+export { tokenPool, toTokens } from "./tokens";
