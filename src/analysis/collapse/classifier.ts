@@ -17,7 +17,9 @@ export function classifierOf(model: Model<Params>): Classifier {
   const params = model?.params as unknown;
   const last = (Array.isArray(params) ? params[params.length - 1] : params) as { W?: unknown; b?: unknown } | undefined;
   if (!last || !(last.W instanceof Tensor) || last.W.rank !== 2) {
-    throw new OptlabError("classifierOf: model: expected an MLP (params: [{W, b?}, …]) or params with a final { W [d, C], b? }");
+    const torchStyle = lastLinear(params);
+    if (torchStyle) return torchStyle;
+    throw new OptlabError("classifierOf: model: expected an MLP (params: [{W, b?}, …]), params with a final { W [d, C], b? }, or a network whose last layer is a linear { weight [C, d], bias? }");
   }
   const Wt = last.W;
   const b = last.b instanceof Tensor ? last.b : undefined;
@@ -38,4 +40,24 @@ export function classifierOf(model: Model<Params>): Classifier {
   const out: Classifier = { W: new Tensor(W, [C, d]) };
   if (b) out.b = new Tensor(Float64Array.from(b.data, (v) => alpha * bMult * v), [C]);
   return out;
+}
+
+/**
+ * The last linear layer `{ weight [C, d], bias? [C] }` of a network's parameter tree (the layout
+ * `nn.network` layers and PyTorch share), in depth-first order; null when there is none.
+ */
+function lastLinear(params: unknown): Classifier | null {
+  let found: Classifier | null = null;
+  const walk = (p: unknown) => {
+    if (p === null || typeof p !== "object" || p instanceof Tensor) return;
+    const rec = p as Record<string, unknown>;
+    const w = rec.weight;
+    if (w instanceof Tensor && w.rank === 2) {
+      const b = rec.bias instanceof Tensor && rec.bias.size === w.shape[0] ? rec.bias : undefined;
+      found = { W: w, ...(b ? { b } : {}) };
+    }
+    for (const v of Array.isArray(p) ? p : Object.values(rec)) walk(v);
+  };
+  walk(params);
+  return found;
 }

@@ -15,7 +15,7 @@ import { classifierOf } from "./classifier";
  */
 export function features<P extends Params>(model: Model<P>, x: Tensor, layer = -1): Tensor {
   if (!model || typeof model.features !== "function") throw new OptlabError("collapse.features: model: expected an optlab Model");
-  if (!(x instanceof Tensor) || x.rank !== 2) throw new OptlabError(`collapse.features: x: expected a Tensor [n, ${model.inputDim}]`);
+  if (!(x instanceof Tensor) || x.rank < 2) throw new OptlabError(`collapse.features: x: expected a Tensor [n, ${model.inputDim}] (or [n, …] for a network with an input shape)`);
   const n = model.numHidden;
   if (!Number.isInteger(layer) || layer === 0 || layer > n || layer < -n) {
     throw new OptlabError(`collapse.features: layer: expected a hidden layer in 1..${n} (or −1..−${n}), got ${layer}`);
