@@ -34,6 +34,9 @@ export interface KernelOptions {
   ownedConnectionFile?: string;
 }
 
+/** How long a stopping kernel waits for its event loop to drain before it exits regardless. */
+const EXIT_GRACE_MS = 2000;
+
 /** A positive pid from the environment, or undefined (init, pid 1, never dies: no watch). */
 function pidFromEnv(value: string | undefined): number | undefined {
   const pid = value === undefined || value === "" ? NaN : Number(value);
@@ -75,7 +78,7 @@ export class Kernel implements KernelHost {
     this.transport = new Transport(info, randomUUID(), this.log, {
       parentPid: parentPid !== undefined && parentPid > 1 ? parentPid : undefined,
       ownedConnectionFile: this.ownedConnectionFile,
-      onOrphaned: () => void this.stop(0),
+      onOrphaned: () => void this.stop(0, process.exit, 0),
     });
     this.executor = new Executor(opts.cwd ?? process.cwd());
     this.history = new History(opts.historyFile, this.log);
@@ -250,7 +253,7 @@ export class Kernel implements KernelHost {
   }
 
   /** Closes everything in order and exits the process with `code` (after a shutdown_request). */
-  async stop(code = 0, exit: (code: number) => never = process.exit): Promise<void> {
+  async stop(code = 0, exit: (code: number) => never = process.exit, graceMs = EXIT_GRACE_MS): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
     this.streams.flush();
@@ -258,6 +261,12 @@ export class Kernel implements KernelHost {
     removeOwnedConnectionFile(this.ownedConnectionFile);
     await this.transport.close();
     this.executor.close();
-    exit(code);
+    // Leave by draining the event loop, not by exit(): Node then runs zeromq's cleanup hooks,
+    // which terminate its context after the sockets are gone; exit() tears the context down
+    // from static destructors while its I/O threads may still run (heap corruption, SIGABRT).
+    // Handles a cell left behind (an interval) would keep the loop alive: exit() after a grace.
+    process.exitCode = code;
+    if (graceMs === 0) exit(code);
+    setTimeout(() => exit(code), graceMs).unref();
   }
 }
