@@ -3,7 +3,7 @@ import { History } from "./history";
 import { commRegistry, CommRegistry } from "./runtime/comms";
 import { requestContext, RequestContext } from "./runtime/context";
 import { describeError, ErrorInfo } from "./runtime/errors";
-import { Executor } from "./runtime/executor";
+import type { Executor } from "./runtime/executor";
 import { installCellGlobals } from "./runtime/globals";
 import { KernelHost, setHost } from "./runtime/host";
 import { captureStdio, StdioCapture } from "./runtime/stdio";
@@ -34,6 +34,9 @@ export interface KernelOptions {
   ownedConnectionFile?: string;
 }
 
+/** Delay before the executor is built in the background after start-up. */
+const WARM_UP_DELAY_MS = 20;
+
 /** How long a stopping kernel waits for its event loop to drain before it exits regardless. */
 const EXIT_GRACE_MS = 2000;
 
@@ -55,7 +58,9 @@ interface Queued {
  */
 export class Kernel implements KernelHost {
   readonly transport: Transport;
-  readonly executor: Executor;
+  private built: Executor | undefined;
+  private building = false;
+  private readonly cwd: string;
   readonly history: History;
   readonly comms: CommRegistry = commRegistry();
   readonly log: (line: string) => void;
@@ -80,8 +85,27 @@ export class Kernel implements KernelHost {
       ownedConnectionFile: this.ownedConnectionFile,
       onOrphaned: () => void this.stop(0, process.exit, 0),
     });
-    this.executor = new Executor(opts.cwd ?? process.cwd());
+    this.cwd = opts.cwd ?? process.cwd();
     this.history = new History(opts.historyFile, this.log);
+  }
+
+  /**
+   * The TypeScript executor, built on first use: loading TypeScript and building tslab's
+   * language service takes most of a second, which kernel_info_reply need not wait for.
+   * start() schedules the build right after the first turn of serving.
+   */
+  get executor(): Executor {
+    if (!this.built) {
+      this.building = true;
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const { Executor: Impl } = require("./runtime/executor") as typeof import("./runtime/executor");
+        this.built = new Impl(this.cwd);
+      } finally {
+        this.building = false;
+      }
+    }
+    return this.built;
   }
 
   /** Binds the sockets and starts serving; resolves once every socket is bound. */
@@ -89,9 +113,9 @@ export class Kernel implements KernelHost {
     setHost(this);
     installCellGlobals();
     this.stdio = captureStdio((name, text) => this.stream(name, text));
-    installTerminationProbe(() => this.executor.terminable);
+    installTerminationProbe(() => !this.building && (this.built?.terminable ?? true));
     this.interceptExit();
-    process.on("SIGINT", () => this.executor.interrupt());
+    process.on("SIGINT", () => this.built?.interrupt());
     // Errors thrown later by a cell's async work belong in that cell's output, not in a crash.
     process.on("uncaughtException", (err) => this.reportLate(err));
     process.on("unhandledRejection", (reason) => this.reportLate(reason));
@@ -100,6 +124,10 @@ export class Kernel implements KernelHost {
       (msg) => this.statusPair(msg),
     );
     await this.publishStatus("starting", undefined);
+    // Build the executor once the requests already queued (kernel_info) have been answered.
+    setTimeout(() => {
+      if (!this.stopping) void this.executor;
+    }, WARM_UP_DELAY_MS).unref();
   }
 
   /**
@@ -260,7 +288,7 @@ export class Kernel implements KernelHost {
     this.stdio?.restore();
     removeOwnedConnectionFile(this.ownedConnectionFile);
     await this.transport.close();
-    this.executor.close();
+    this.built?.close();
     // Leave by draining the event loop, not by exit(): Node then runs zeromq's cleanup hooks,
     // which terminate its context after the sockets are gone; exit() tears the context down
     // from static destructors while its I/O threads may still run (heap corruption, SIGABRT).

@@ -59,7 +59,8 @@ describe("kernel process: exit codes, teardown, no orphans", function () {
     }
   });
 
-  it("50 start/shutdown cycles: every kernel exits 0 by itself, none aborts", async () => {
+  it("50 start/shutdown cycles: every kernel exits 0 by itself, none aborts", async function () {
+    this.timeout(900_000); // 50 kernel start-ups on a shared machine
     const CYCLES = 50;
     const PARALLEL = 2;
     const failures: string[] = [];
