@@ -1,5 +1,11 @@
 #!/usr/bin/env node
-import { main } from "../src/cli/main";
+import { watchParentDuringStartup } from "../src/client/startupWatch";
+
+// The kernel command watches its parent before the heavy modules load (see startupWatch).
+if (process.argv[2] === "kernel") watchParentDuringStartup();
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { main } = require("../src/cli/main") as typeof import("../src/cli/main");
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -13,6 +13,7 @@ import { ConnectionInfo, removeOwnedConnectionFile } from "./wire/connection";
 import { BufferLike, Message } from "./wire/message";
 import { Channel, Transport } from "./wire/transport";
 import { handlerFor } from "./handlers";
+import { endStartupWatch } from "./client/startupWatch";
 
 /** Options for starting a kernel. */
 export interface KernelOptions {
@@ -123,6 +124,7 @@ export class Kernel implements KernelHost {
       (channel, msg) => this.onMessage(channel, msg),
       (msg) => this.statusPair(msg),
     );
+    endStartupWatch(); // the control worker watches the parent from here on
     await this.publishStatus("starting", undefined);
     // Build the executor once the requests already queued (kernel_info) have been answered.
     setTimeout(() => {

@@ -123,6 +123,27 @@ describe("kernel process: exit codes, teardown, no orphans", function () {
     }
   });
 
+  it("a kernel whose parent dies while it is still loading exits and removes the connection file it owns", async () => {
+    const dir = tempDir();
+    const connFile = path.join(dir, "owned", "kernel.json");
+    fs.mkdirSync(path.dirname(connFile));
+    fs.writeFileSync(connFile, JSON.stringify(await makeConnection()));
+    const parentSrc = `
+      const { spawn } = require("child_process");
+      const k = spawn(process.execPath, [${JSON.stringify(KERNEL_BIN)}, "kernel", "-f", ${JSON.stringify(connFile)}],
+        { env: { ...process.env, JPY_PARENT_PID: String(process.pid), OPTLAB_OWNED_CONNECTION_FILE: ${JSON.stringify(connFile)}, OPTLAB_HISTORY_FILE: "" }, stdio: "ignore" });
+      console.log(k.pid);
+      setTimeout(() => process.exit(0), 100);`;
+    const parent = spawn(process.execPath, ["-e", parentSrc], { stdio: ["ignore", "pipe", "inherit"] });
+    const kernelPid = await new Promise<number>((r) => parent.stdout!.once("data", (d: Buffer) => r(Number(d.toString().trim()))));
+    try {
+      assert.ok(await within(30_000, () => !alive(kernelPid)), "the kernel outlived its parent");
+      assert.equal(fs.existsSync(connFile), false, "the owned connection file was removed");
+    } finally {
+      if (alive(kernelPid)) process.kill(kernelPid, "SIGKILL");
+    }
+  });
+
   it("`optlab run` killed with SIGKILL leaves neither its kernel nor the connection file behind", async () => {
     const dir = tempDir();
     const nb = path.join(dir, "slow.ipynb");
