@@ -101,7 +101,7 @@ export class Kernel implements KernelHost {
       try {
         // eslint-disable-next-line @typescript-eslint/no-var-requires
         const { Executor: Impl } = require("./runtime/executor") as typeof import("./runtime/executor");
-        this.built = new Impl(this.cwd);
+        this.built = new Impl(this.cwd, this.transport.signalPhaseFlag);
       } finally {
         this.building = false;
       }
@@ -122,7 +122,11 @@ export class Kernel implements KernelHost {
     process.on("unhandledRejection", (reason) => this.reportLate(reason));
     await this.transport.start(
       (channel, msg) => this.onMessage(channel, msg),
-      (msg) => this.statusPair(msg),
+      (msg) => {
+        // The main thread is free again (a signal or a termination got it here): stop the cell.
+        this.built?.interrupt();
+        this.statusPair(msg);
+      },
     );
     endStartupWatch(); // the control worker watches the parent from here on
     await this.publishStatus("starting", undefined);

@@ -56,7 +56,11 @@ export class Executor {
   private interruptRequested = false;
   private rejectInterrupt: (e: Error) => void = () => {};
 
-  constructor(readonly rootDir: string = process.cwd()) {
+  /**
+   * @param signalPhase where to publish (as 1) that the executor runs code only SIGINT may
+   *   stop: breakOnSigint or type checking (read by the control worker thread).
+   */
+  constructor(readonly rootDir: string = process.cwd(), private readonly signalPhase?: Int32Array) {
     const tslabDir = path.dirname(require.resolve("tslab/package.json"));
     const ts = require(require.resolve(TS_MODULE, { paths: [tslabDir] })) as { sys: TsSys };
     installTypeResolutionFallback(ts.sys, rootDir);
@@ -125,11 +129,17 @@ export class Executor {
   /** Runs kernel-internal synchronous work that a termination must not cut short. */
   private guarded<T>(f: () => T): T {
     this.internal++;
+    this.publishPhase();
     try {
       return f();
     } finally {
       this.internal--;
+      this.publishPhase();
     }
+  }
+
+  private publishPhase(): void {
+    if (this.signalPhase) Atomics.store(this.signalPhase, 0, this.terminable ? 0 : 1);
   }
 
   private async run(src: string): Promise<ExecOutcome> {
@@ -173,10 +183,12 @@ export class Executor {
     let ret: unknown;
     try {
       this.signalWindow = true;
+      this.publishPhase();
       try {
         ret = vm.runInThisContext(wrapped, { breakOnSigint: true, filename: "cell.ts" });
       } finally {
         this.signalWindow = false;
+        this.publishPhase();
       }
       if (converted.hasToplevelAwait) await Promise.race([ret, interrupted]);
     } catch (e) {

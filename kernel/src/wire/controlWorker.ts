@@ -36,10 +36,22 @@ export interface ControlWorkerData {
   parentPid?: number;
   /** A connection file this kernel owns and removes when its parent dies. */
   ownedConnectionFile?: string;
+  /** Shared with the main thread (Int32 [0]): 1 while it runs code only SIGINT may stop (breakOnSigint, type checking). */
+  signalPhase: SharedArrayBuffer;
 }
 
 const port = parentPort!;
-const { info, session, parentPid, ownedConnectionFile } = workerData as ControlWorkerData;
+const { info, session, parentPid, ownedConnectionFile, signalPhase } = workerData as ControlWorkerData;
+const phase = new Int32Array(signalPhase);
+
+/**
+ * SIGINTs this process, but only while the main thread is where a signal is the way to stop
+ * it: anywhere else the interrupt message (or a termination) does it, and a stray signal would
+ * interrupt whatever cell runs next.
+ */
+function sigint(): void {
+  if (Atomics.load(phase, 0) === 1) process.kill(process.pid, "SIGINT");
+}
 const signer = new Signer(info.key, info.signature_scheme);
 const log = (line: string) => process.stderr.write(`[optlab kernel control] ${line}\n`);
 
@@ -98,21 +110,21 @@ function stopResending(): void {
 function interruptMainThread(): void {
   stopResending();
   interrupting = true;
-  process.kill(process.pid, "SIGINT");
+  sigint();
   const t0 = Date.now();
   let tries = 0;
   let probing = false;
   resend = setInterval(() => {
     if (++tries > 40) return stopResending();
     if (Date.now() - t0 < TERMINATE_AFTER_MS) {
-      process.kill(process.pid, "SIGINT");
+      sigint();
       return;
     }
     if (probing) return;
     probing = true;
     void terminateMainJavaScript().then((verdict) => {
       probing = false;
-      if (verdict === "signal" && interrupting) process.kill(process.pid, "SIGINT");
+      if (verdict === "signal" && interrupting) sigint();
     });
   }, RETRY_MS);
 }

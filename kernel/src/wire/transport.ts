@@ -44,6 +44,9 @@ export class Transport {
   private readonly stdin = new zmq.Router({ linger: 0 });
   private readonly out: Record<"shell" | "iopub" | "stdin", SerialSender>;
   private worker?: Worker;
+  private readonly signalPhase = new SharedArrayBuffer(4);
+  /** Set to 1 while the main thread runs code only SIGINT may stop; the control worker reads it. */
+  readonly signalPhaseFlag = new Int32Array(this.signalPhase);
   private closed = false;
 
   constructor(
@@ -73,7 +76,8 @@ export class Transport {
 
   private startControlWorker(onMessage: MessageHandler, onInterrupt: (msg: Message) => void): Promise<void> {
     const worker = new Worker(path.join(__dirname, "controlWorker.js"), {
-      workerData: { info: this.info, session: this.session, parentPid: this.opts.parentPid, ownedConnectionFile: this.opts.ownedConnectionFile } satisfies ControlWorkerData,
+      workerData: { info: this.info, session: this.session, parentPid: this.opts.parentPid, ownedConnectionFile: this.opts.ownedConnectionFile,
+        signalPhase: this.signalPhase } satisfies ControlWorkerData,
       // The worker's stderr would otherwise flow through process.stderr, which cells' output captures.
       stderr: true,
     });
