@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Kernel benchmark: start-up (spawn → first kernel_info_reply) and the median round trip of
-// `1+1` (execute_request → execute_reply) over 200 runs, for optlab and for stock tslab,
-// measured in the same run on the same machine. Usage: node bench/kernel.mjs [runs]
+// `1+1` (execute_request → execute_reply) over 200 runs, for optlab, stock tslab and Deno's
+// Jupyter kernel (npm `deno`, a devDependency), measured in the same run on the same machine.
+// Usage: node bench/kernel.mjs [runs] [starts]
 // Needs a built kernel (npm run build). Not part of npm test.
 import { spawn } from "node:child_process";
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
@@ -16,12 +17,31 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(join(root, "kernel", "package.json"));
 const zmq = require("zeromq");
 const RUNS = Number(process.argv[2] ?? 200);
-const STARTS = 5;
+const STARTS = Number(process.argv[3] ?? 5);
 const DELIM = Buffer.from("<IDS|MSG>");
 
+const rootRequire = createRequire(join(root, "package.json"));
+/** Deno's own binary (the npm package ships it prebuilt per platform), or undefined. */
+function denoBinary() {
+  // The platform package's executable directly: going through the npm shim would add a Node
+  // start-up to Deno's start-up time.
+  const libc = process.platform === "linux" ? "-glibc" : "";
+  try {
+    const pkg = dirname(rootRequire.resolve(`@deno/${process.platform}-${process.arch}${libc}/package.json`));
+    return { cmd: join(pkg, process.platform === "win32" ? "deno.exe" : "deno"), pre: [] };
+  } catch {
+    try {
+      return { cmd: process.execPath, pre: [join(dirname(rootRequire.resolve("deno/package.json")), "bin.cjs")] };
+    } catch {
+      return undefined;
+    }
+  }
+}
+const deno = denoBinary();
 const kernels = {
-  optlab: (conn) => [join(root, "kernel", "dist", "bin", "optlab.js"), "kernel", "-f", conn],
-  tslab: (conn) => [require.resolve("tslab/bin/tslab"), "kernel", "--config-path", conn],
+  optlab: (conn) => [process.execPath, join(root, "kernel", "dist", "bin", "optlab.js"), "kernel", "-f", conn],
+  tslab: (conn) => [process.execPath, require.resolve("tslab/bin/tslab"), "kernel", "--config-path", conn],
+  ...(deno ? { deno: (conn) => [deno.cmd, ...deno.pre, "jupyter", "--kernel", "--conn", conn] } : {}),
 };
 
 const freePort = () => new Promise((res, rej) => {
@@ -39,7 +59,8 @@ async function launch(name) {
   const file = join(dir, "conn.json");
   writeFileSync(file, JSON.stringify(conn));
   const t0 = process.hrtime.bigint();
-  const proc = spawn(process.execPath, kernels[name](file), { cwd: dir, stdio: "ignore",
+  const [cmd, ...args] = kernels[name](file);
+  const proc = spawn(cmd, args, { cwd: dir, stdio: "ignore",
     env: { ...process.env, JUPYTER_DATA_DIR: join(dir, "data"), OPTLAB_HISTORY_FILE: join(dir, "history.jsonl") } });
   const shell = new zmq.Dealer({ linger: 0 });
   shell.connect(`tcp://127.0.0.1:${conn.shell_port}`);
@@ -63,8 +84,13 @@ async function launch(name) {
   // ZeroMQ queues the request until the kernel binds, so this measures launch → kernel_info_reply.
   await replyTo(await send("kernel_info_request", {}));
   const startMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  // Launch → first `1+1` reply: what a user waits for; includes any work deferred past kernel_info.
+  const first = await replyTo(await send("execute_request", { code: "1+1", silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true }));
+  if (first.status !== "ok") throw new Error(`${name}: first execute failed: ${JSON.stringify(first)}`);
+  const firstMs = Number(process.hrtime.bigint() - t0) / 1e6;
   return {
     startMs,
+    firstMs,
     async roundTrip(code) {
       const t = process.hrtime.bigint();
       const reply = await replyTo(await send("execute_request", { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true }));
@@ -79,22 +105,28 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.le
 const results = {};
 for (const name of Object.keys(kernels)) {
   const starts = [];
+  const firsts = [];
   let rt = [];
   for (let s = 0; s < STARTS; s++) {
     const k = await launch(name);
     starts.push(k.startMs);
+    firsts.push(k.firstMs);
     if (s === 0) {
       for (let i = 0; i < 10; i++) await k.roundTrip("1+1"); // warm the type checker
       for (let i = 0; i < RUNS; i++) rt.push((await k.roundTrip("1+1")).ms);
     }
     k.close();
   }
-  results[name] = { startMs: median(starts), roundTripMs: median(rt) };
+  results[name] = { startMs: median(starts), firstExecuteMs: median(firsts), roundTripMs: median(rt) };
 }
 
 const { optlab, tslab } = results;
+const ref = results.deno;
+const vs = (a, b) => (b ? (a / b).toFixed(2) : "n/a");
 console.log(`kernel benchmark (${RUNS} round trips of 1+1, ${STARTS} start-ups each, node ${process.version})`);
-console.log(`  start-up (launch → kernel_info_reply): optlab ${optlab.startMs.toFixed(0)} ms, tslab ${tslab.startMs.toFixed(0)} ms, ratio optlab/tslab ${(optlab.startMs / tslab.startMs).toFixed(2)}`);
-console.log(`  median 1+1 round trip:                 optlab ${optlab.roundTripMs.toFixed(2)} ms, tslab ${tslab.roundTripMs.toFixed(2)} ms, ratio optlab/tslab ${(optlab.roundTripMs / tslab.roundTripMs).toFixed(2)}`);
+if (!ref) console.log("  deno not installed (npm ci installs the devDependency): Deno columns skipped");
+console.log(`  start-up (launch → kernel_info_reply): optlab ${optlab.startMs.toFixed(0)} ms, tslab ${tslab.startMs.toFixed(0)} ms${ref ? `, deno ${ref.startMs.toFixed(0)} ms` : ""}; optlab/tslab ${vs(optlab.startMs, tslab.startMs)}, optlab/deno ${vs(optlab.startMs, ref?.startMs)}`);
+console.log(`  launch → first 1+1 reply:             optlab ${optlab.firstExecuteMs.toFixed(0)} ms, tslab ${tslab.firstExecuteMs.toFixed(0)} ms${ref ? `, deno ${ref.firstExecuteMs.toFixed(0)} ms` : ""}; optlab/tslab ${vs(optlab.firstExecuteMs, tslab.firstExecuteMs)}, optlab/deno ${vs(optlab.firstExecuteMs, ref?.firstExecuteMs)}`);
+console.log(`  median 1+1 round trip:                 optlab ${optlab.roundTripMs.toFixed(2)} ms, tslab ${tslab.roundTripMs.toFixed(2)} ms${ref ? `, deno ${ref.roundTripMs.toFixed(2)} ms` : ""}; optlab/tslab ${vs(optlab.roundTripMs, tslab.roundTripMs)}, optlab/deno ${vs(optlab.roundTripMs, ref?.roundTripMs)}`);
 console.log(JSON.stringify({ bench: "kernel", runs: RUNS, ...Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v])) }));
 process.exit(0);

@@ -1,5 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
+import { randomUUID } from "crypto";
+import { compileGlob } from "./historyGlob";
 
 /** One executed input, numbered as IPython numbers them: (session, line). */
 export interface HistoryEntry {
@@ -29,10 +31,6 @@ export type HistoryRow = [number, number, string | [string, string | null]];
 /** Entries kept in memory and on disk; older ones are dropped when the file is compacted. */
 const MAX_ENTRIES = 10_000;
 
-function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[\\s\\S]*").replace(/\?/g, "[\\s\\S]");
-  return new RegExp(`^${body}$`);
-}
 
 /**
  * Execution history, per session in memory and appended to a small JSON-lines file, so a
@@ -43,9 +41,41 @@ export class History {
   /** This kernel run's session number (one more than any on disk). */
   readonly session: number;
 
+  /** Highest session number seen in the file, entries and session markers alike. */
+  private maxSession = 0;
+
   constructor(private readonly file: string | undefined, private readonly log: (line: string) => void = () => {}) {
     if (file) this.load(file);
-    this.session = this.entries.reduce((m, e) => Math.max(m, e.session), 0) + 1;
+    this.session = file ? this.claimSession(file) : this.maxSession + 1;
+  }
+
+  /**
+   * Claims a session number no other kernel sharing the file holds: appends a marker line
+   * (O_APPEND keeps concurrent small appends whole) and keeps the number only if its marker is
+   * the first one for that number in the file; otherwise tries the next.
+   */
+  private claimSession(file: string): number {
+    const owner = randomUUID();
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const n = this.maxSession + 1;
+      try {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.appendFileSync(file, JSON.stringify({ session: n, owner }) + "\n");
+        const first = fs.readFileSync(file, "utf8").split("\n").map((l) => {
+          try {
+            return JSON.parse(l) as { session?: unknown; owner?: unknown };
+          } catch {
+            return undefined;
+          }
+        }).find((m) => m && m.session === n && typeof m.owner === "string");
+        if (first?.owner === owner) return n;
+      } catch (e) {
+        this.log(`history: cannot write ${file}: ${(e as Error).message}`);
+        return n;
+      }
+      this.maxSession = n;
+    }
+    return this.maxSession + 1;
   }
 
   private load(file: string): void {
@@ -59,6 +89,7 @@ export class History {
       if (!line) continue;
       try {
         const e = JSON.parse(line) as HistoryEntry;
+        if (typeof e.session === "number") this.maxSession = Math.max(this.maxSession, e.session);
         if (typeof e.session === "number" && typeof e.line === "number" && typeof e.input === "string") {
           this.entries.push({ session: e.session, line: e.line, input: e.input, output: e.output ?? null });
         }
@@ -114,13 +145,14 @@ export class History {
         break;
       }
       case "search": {
-        const re = globToRegExp(q.pattern ?? "*");
-        rows = this.entries.filter((e) => re.test(e.input));
+        const glob = compileGlob(typeof q.pattern === "string" ? q.pattern : "*");
+        rows = this.entries.filter((e) => glob.test(e.input));
         if (q.unique) {
           const seen = new Set<string>();
           rows = rows.reverse().filter((e) => !seen.has(e.input) && (seen.add(e.input), true)).reverse();
         }
-        if (q.n !== undefined && q.n !== null && q.n > 0) rows = rows.slice(-q.n);
+        // As IPython: with n, the latest n matches (LIMIT n over newest first, then reversed).
+        if (q.n !== undefined && q.n !== null) rows = q.n > 0 ? rows.slice(-q.n) : [];
         break;
       }
       default:

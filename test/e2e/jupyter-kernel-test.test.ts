@@ -29,4 +29,30 @@ describe("e2e: Debian jupyter_kernel_test against the installed optlab kernel", 
     assert.match(out, new RegExp(`Ran ${REQUIRED.length + 1} tests`));
   });
 
+  it("jupyter_client with hmac-sha512, hmac-sha384, hmac-sha3_256 and hmac-blake2b sessions: signed round trips work", () => {
+    requirePythonModules({ jupyter_client: "python3-jupyter-client" });
+    const { env } = installedKernelEnv();
+    const script = [
+      "import json",
+      "from jupyter_client.manager import KernelManager",
+      "out = {}",
+      "for scheme in ['hmac-sha512', 'hmac-sha384', 'hmac-sha3_256', 'hmac-blake2b']:",
+      "    km = KernelManager(kernel_name='optlab')",
+      "    km.session.signature_scheme = scheme",
+      "    km.start_kernel()",
+      "    kc = km.client(); kc.start_channels(); kc.wait_for_ready(timeout=120)",
+      "    seen = []",
+      "    reply = kc.execute_interactive('6 * 7', timeout=60, output_hook=lambda m: seen.append(m))",
+      "    results = [m['content']['data']['text/plain'] for m in seen if m['msg_type'] == 'execute_result']",
+      "    out[scheme] = [reply['content']['status'], results, km.session.signature_scheme]",
+      "    kc.stop_channels(); km.shutdown_kernel(now=False)",
+      "print(json.dumps(out))",
+    ].join("\n");
+    const r = runPython(["-c", script], { env });
+    assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
+    const out = JSON.parse(r.stdout.trim().split("\n").pop()!) as Record<string, [string, string[], string]>;
+    for (const scheme of ["hmac-sha512", "hmac-sha384", "hmac-sha3_256", "hmac-blake2b"]) {
+      assert.deepEqual(out[scheme], ["ok", ["42"], scheme], scheme);
+    }
+  });
 });

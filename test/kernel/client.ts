@@ -10,7 +10,8 @@ import * as os from "os";
 import * as path from "path";
 import * as zmq from "zeromq";
 
-export const KERNEL_BIN = path.resolve(__dirname, "..", "..", "kernel", "dist", "bin", "optlab.js");
+/** The built kernel entry; OPTLAB_TEST_KERNEL_BIN points the suites at another build (e.g. to show a test fails on an older one). */
+export const KERNEL_BIN = process.env.OPTLAB_TEST_KERNEL_BIN ?? path.resolve(__dirname, "..", "..", "kernel", "dist", "bin", "optlab.js");
 const DELIM = Buffer.from("<IDS|MSG>");
 
 export interface Msg {

@@ -92,6 +92,41 @@ describe("kernel interrupt (ZeroMQ client)", function () {
     assert.equal(more, 0, "no training step ran after the interrupt");
   });
 
+  // A loop that starts after an await runs in a microtask, outside vm's breakOnSigint window:
+  // no SIGINT reaches it, so the control thread has to terminate it.
+  for (const [i, [what, code]] of ([
+    ["`await 0; while (true) {}`", "await 0;\nlet afterAwait = 0;\nwhile (true) { afterAwait++; }"],
+    ["a timer callback that spins while the cell awaits", "setTimeout(() => { for (;;) {} }, 0);\nawait new Promise((r) => setTimeout(r, 60_000));"],
+  ] as const).entries()) {
+    it(`interrupt_request stops ${what}; KeyboardInterrupt, state kept`, async () => {
+      await k.client.execute(`const state${i} = { epochs: 12 };`);
+      const { reply, elapsed, iopub } = await interruptedWithin(code, async () => {
+        const r = await k.client.request("control", "interrupt_request", {});
+        assert.equal(r.reply.content.status, "ok");
+      }, 400);
+      assert.ok(elapsed < INTERRUPT_BOUND_MS, `took ${elapsed} ms`);
+      assert.equal(reply.content.status, "error");
+      assert.equal(reply.content.ename, "KeyboardInterrupt");
+      assert.ok(iopub.some((m) => m.header.msg_type === "error" && m.content.ename === "KeyboardInterrupt"));
+      const next = await k.client.execute(`state${i}.epochs + 1`);
+      assert.equal(next.reply.content.status, "ok", JSON.stringify(next.reply.content));
+      assert.equal(next.iopub.find((m) => m.header.msg_type === "execute_result")!.content.data["text/plain"], "13");
+      // Timers, promises and output still work after the termination.
+      const later = await k.client.execute("await new Promise((r) => setTimeout(r, 20)); console.log('still printing'); 'timers ok'");
+      assert.equal(later.iopub.find((m) => m.header.msg_type === "execute_result")!.content.data["text/plain"], "'timers ok'");
+      assert.ok(later.iopub.some((m) => m.header.msg_type === "stream" && m.content.text === "still printing\n"));
+    });
+  }
+
+  it("a spinning timer left behind by a finished cell is stopped; the kernel serves again", async () => {
+    await k.client.execute("const left = 36; setTimeout(() => { while (true) {} }, 100); 'scheduled'");
+    await new Promise((r) => setTimeout(r, 400)); // the timer has fired and blocks the kernel
+    const r = await k.client.request("control", "interrupt_request", {});
+    assert.equal(r.reply.content.status, "ok");
+    const next = await k.client.execute("left", { timeoutMs: INTERRUPT_BOUND_MS + 3000 });
+    assert.equal(next.iopub.find((m) => m.header.msg_type === "execute_result")!.content.data["text/plain"], "36");
+  });
+
   it("heartbeat answers while a cell is busy in synchronous code", async () => {
     const zmq = await import("zeromq");
     const id = await k.client.send("shell", "execute_request", { code: "while (true) {}", silent: false, store_history: false, user_expressions: {}, allow_stdin: false, stop_on_error: false });

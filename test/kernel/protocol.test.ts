@@ -194,4 +194,44 @@ describe("kernel wire protocol (ZeroMQ client)", function () {
     assert.equal(denied.reply.content.status, "error");
     assert.match(denied.reply.content.evalue, /allow_stdin/);
   });
+
+  it("msg_types named after Object.prototype members (constructor, __proto__, toString) get an error reply; the kernel serves on", async () => {
+    for (const [channel, type] of [["shell", "constructor"], ["shell", "__proto__"], ["control", "toString"], ["shell", "hasOwnProperty_request"]] as const) {
+      const { reply, iopub } = await k.client.request(channel, type, {});
+      assert.equal(reply.content.status, "error", type);
+      assert.equal(reply.content.ename, "UnknownMessageType", type);
+      assert.match(reply.content.evalue, new RegExp(type));
+      assert.deepEqual(types(iopub), ["status", "status"]);
+    }
+    assert.equal((await k.client.execute("1 + 1")).reply.content.status, "ok");
+  });
+
+  it("200,000 console.log lines arrive whole, in order, as far fewer stream messages", async () => {
+    const LINES = 200_000;
+    const { reply, iopub } = await k.client.execute(`for (let i = 0; i < ${LINES}; i++) console.log("line " + i);`, { timeoutMs: 120_000 });
+    assert.equal(reply.content.status, "ok");
+    const streams = iopub.filter((m) => m.header.msg_type === "stream");
+    const text = streams.map((m) => m.content.text).join("");
+    let expected = "";
+    for (let i = 0; i < LINES; i++) expected += `line ${i}\n`;
+    assert.equal(text.length, expected.length, "every byte arrived");
+    assert.ok(text === expected, "in order");
+    assert.ok(streams.length < LINES / 100, `${streams.length} stream messages`);
+  });
+
+  it("a cell printing 50 MB arrives whole, stdout and stderr kept apart and ordered around the result", async () => {
+    const { reply, iopub } = await k.client.execute([
+      "const chunk = 'x'.repeat(1_000_000);",
+      "for (let i = 0; i < 50; i++) process.stdout.write(chunk);",
+      "console.error('done');",
+      "'result'",
+    ].join("\n"), { timeoutMs: 120_000 });
+    assert.equal(reply.content.status, "ok");
+    const out = iopub.filter((m) => m.header.msg_type === "stream" && m.content.name === "stdout").map((m) => m.content.text).join("");
+    assert.equal(out.length, 50_000_000);
+    assert.ok(/^x+$/.test(out));
+    const kinds = types(iopub);
+    assert.ok(kinds.lastIndexOf("stream") < kinds.indexOf("execute_result"), "all output before the result");
+    assert.ok(iopub.some((m) => m.header.msg_type === "stream" && m.content.name === "stderr" && m.content.text === "done\n"));
+  });
 });

@@ -83,9 +83,12 @@ describe("kernel robustness (ZeroMQ client)", function () {
     assert.equal(rb.content.status, "ok");
   });
 
-  it("an unknown message type is ignored with busy/idle and the kernel keeps serving", async () => {
+  it("an unknown message type gets an error reply between busy/idle and the kernel keeps serving", async () => {
     const id = await k.client.send("shell", "no_such_request", {});
     await k.client.idle(id);
+    const reply = await k.client.reply(id);
+    assert.equal(reply.header.msg_type, "no_such_reply");
+    assert.equal(reply.content.status, "error");
     assert.equal((await k.client.execute("1")).reply.content.status, "ok");
   });
 });

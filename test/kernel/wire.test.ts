@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
 import { decode, encode, makeHeader } from "../../kernel/dist/src/wire/message";
 import { Signer } from "../../kernel/dist/src/wire/signer";
 import { parseConnectionInfo } from "../../kernel/dist/src/wire/connection";
@@ -46,11 +47,36 @@ describe("kernel wire modules (built)", () => {
     assert.doesNotThrow(() => decode(frames, open));
   });
 
+  it("every hmac-* scheme signs as Python's hmac with the hashlib digest jupyter_client picks", () => {
+    const frames = [Buffer.from('{"msg_id":"1"}'), Buffer.from("{}"), Buffer.from("{}"), Buffer.from('{"code":"1+1"}')];
+    const schemes = ["hmac-md5", "hmac-sha1", "hmac-sha224", "hmac-sha256", "hmac-sha384", "hmac-sha512", "hmac-sha3_224", "hmac-sha3_256", "hmac-sha3_384", "hmac-sha3_512", "hmac-blake2b", "hmac-blake2s"];
+    const r = spawnSync("/usr/bin/python3", ["-c", [
+      "import hashlib, hmac, json, sys",
+      "schemes, frames = json.load(sys.stdin)",
+      "out = {}",
+      "for s in schemes:",
+      "    h = hmac.new(b'secret-key', digestmod=getattr(hashlib, s.split('-', 1)[1]))",
+      "    [h.update(f.encode()) for f in frames]",
+      "    out[s] = h.hexdigest()",
+      "print(json.dumps(out))",
+    ].join("\n")], { input: JSON.stringify([schemes, frames.map(String)]), encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    const expected = JSON.parse(r.stdout) as Record<string, string>;
+    for (const scheme of schemes) {
+      const s = new Signer("secret-key", scheme);
+      assert.equal(s.sign(frames), expected[scheme], scheme);
+      assert.ok(s.verify(Buffer.from(expected[scheme]), frames));
+    }
+    assert.throws(() => new Signer("k", "hmac-whirlpool"), /signature scheme: expected one of .*got "hmac-whirlpool"/);
+  });
+
   it("connection info validation names the field and what was expected", () => {
     const good = { ip: "127.0.0.1", transport: "tcp", shell_port: 1, iopub_port: 2, stdin_port: 3, control_port: 4, hb_port: 5, key: "k", signature_scheme: "hmac-sha256" };
     assert.equal(parseConnectionInfo(good).hb_port, 5);
     assert.throws(() => parseConnectionInfo({ ...good, hb_port: 70000 }), /expected "hb_port" to be an integer port, got 70000/);
-    assert.throws(() => parseConnectionInfo({ ...good, signature_scheme: "hmac-md5" }), /expected signature_scheme "hmac-sha256"/);
+    assert.equal(parseConnectionInfo({ ...good, signature_scheme: "hmac-sha512" }).signature_scheme, "hmac-sha512");
+    assert.throws(() => parseConnectionInfo({ ...good, signature_scheme: "hmac-whirlpool" }), /expected signature_scheme to be one of .*"hmac-sha512".*got "hmac-whirlpool"/);
+    assert.throws(() => parseConnectionInfo({ ...good, signature_scheme: "sha256" }), /expected signature_scheme/);
     assert.throws(() => parseConnectionInfo({ ...good, transport: "udp" }), /expected transport "tcp" or "ipc"/);
   });
 });

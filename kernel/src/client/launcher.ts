@@ -143,9 +143,14 @@ export async function launchKernel(opts: LaunchOptions = {}): Promise<RunningKer
     // A headless run should not append to the user's kernel history file.
     if (env.OPTLAB_HISTORY_FILE === undefined) env.OPTLAB_HISTORY_FILE = "";
   }
-  env = { ...env, ...opts.env };
   const connection = await makeConnectionInfo();
   const connectionFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "optlab-run-")), "kernel.json");
+  // As jupyter_client does: the kernel exits when this process dies. optlab's own kernel also
+  // owns the connection file then (it holds the key) and removes it, so a runner killed with
+  // SIGKILL, whose exit hooks never run, leaves neither a kernel nor a key behind.
+  env.JPY_PARENT_PID = String(process.pid);
+  env.OPTLAB_OWNED_CONNECTION_FILE = connectionFile; // other kernels ignore it
+  env = { ...env, ...opts.env };
   fs.writeFileSync(connectionFile, JSON.stringify({ ...connection, kernel_name: spec.name }), { mode: 0o600 });
   argv = argv.map((a) => a.replace(/\{connection_file\}/g, connectionFile));
 

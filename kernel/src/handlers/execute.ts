@@ -59,6 +59,7 @@ export const execute: Handler = async (kernel, channel, msg, ctx) => {
   }
   if (req.store_history) kernel.history.add(count, req.code, resultText);
 
+  kernel.flushStreams(); // the cell's output leaves before its reply
   if (outcome.status === "error") {
     kernel.publishError(outcome.error);
     await kernel.transport.reply(channel, msg, "execute_reply", { status: "error", execution_count: count, ...outcome.error });

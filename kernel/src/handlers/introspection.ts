@@ -1,4 +1,3 @@
-import { completeness } from "../runtime/executor";
 import type { Handler } from "./types";
 
 function codeAndCursor(c: Record<string, unknown>): { code: string; pos: number } | string {
@@ -40,5 +39,7 @@ export const isComplete: Handler = (kernel, channel, msg) => {
   if (typeof code !== "string") {
     return kernel.transport.reply(channel, msg, "is_complete_reply", { status: "unknown" });
   }
+  // Loaded on demand: the executor module pulls in TypeScript, which start-up need not wait for.
+  const { completeness } = require("../runtime/executor") as typeof import("../runtime/executor");
   return kernel.transport.reply(channel, msg, "is_complete_reply", completeness(code));
 };

@@ -1,7 +1,14 @@
+import * as path from "path";
 import { PROTOCOL_VERSION } from "../wire/message";
 import type { Handler } from "./types";
 import { VERSION } from "../version";
 
+
+/** The version of tslab's TypeScript, from its package.json (loading TypeScript itself takes long). */
+function typescriptVersion(): string {
+  const tslabDir = path.dirname(require.resolve("tslab/package.json"));
+  return (require(require.resolve("@tslab/typescript-for-tslab/package.json", { paths: [tslabDir] })) as { version: string }).version;
+}
 
 /** kernel_info_request → language, implementation and protocol version. */
 export const kernelInfo: Handler = (kernel, channel, msg) =>
@@ -12,7 +19,7 @@ export const kernelInfo: Handler = (kernel, channel, msg) =>
     implementation_version: VERSION,
     language_info: {
       name: "typescript",
-      version: require("tslab/dist/public").versions.typescript as string,
+      version: typescriptVersion(),
       mimetype: "text/typescript",
       file_extension: ".ts",
       pygments_lexer: "typescript",

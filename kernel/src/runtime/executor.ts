@@ -50,10 +50,17 @@ export class Executor {
   private readonly sideOutputs = new Map<string, string>();
   private readonly sideModules = new Map<string, NodeModule>();
   private running = false;
+  private signalWindow = false;
+  /** Depth of kernel-internal synchronous work (type checking) that must never be terminated. */
+  private internal = 0;
   private interruptRequested = false;
   private rejectInterrupt: (e: Error) => void = () => {};
 
-  constructor(readonly rootDir: string = process.cwd()) {
+  /**
+   * @param signalPhase where to publish (as 1) that the executor runs code only SIGINT may
+   *   stop: breakOnSigint or type checking (read by the control worker thread).
+   */
+  constructor(readonly rootDir: string = process.cwd(), private readonly signalPhase?: Int32Array) {
     const tslabDir = path.dirname(require.resolve("tslab/package.json"));
     const ts = require(require.resolve(TS_MODULE, { paths: [tslabDir] })) as { sys: TsSys };
     installTypeResolutionFallback(ts.sys, rootDir);
@@ -119,20 +126,44 @@ export class Executor {
     }
   }
 
-  private async run(src: string): Promise<ExecOutcome> {
-    const meta = getCodeMetadata(src);
-    if (meta.module) {
-      const diags = this.conv.addModule(meta.module, src, meta);
-      return diags.length > 0 ? { status: "error", error: compileError(diags) } : { status: "ok", hasValue: false };
+  /** Runs kernel-internal synchronous work that a termination must not cut short. */
+  private guarded<T>(f: () => T): T {
+    this.internal++;
+    this.publishPhase();
+    try {
+      return f();
+    } finally {
+      this.internal--;
+      this.publishPhase();
     }
-    if (meta.mode === "browser") {
+  }
+
+  private publishPhase(): void {
+    if (this.signalPhase) Atomics.store(this.signalPhase, 0, this.terminable ? 0 : 1);
+  }
+
+  private async run(src: string): Promise<ExecOutcome> {
+    const { converted, diags } = this.guarded(() => this.compile(src));
+    if (diags) return diags.length > 0 ? { status: "error", error: compileError(diags) } : { status: "ok", hasValue: false };
+    if (!converted) {
       return { status: "error", error: { ename: "UnsupportedError", evalue: "//%browser cells are not supported by optlab", traceback: [] } };
     }
+    return this.runConverted(converted);
+  }
+
+  private compile(src: string) {
+    const meta = getCodeMetadata(src);
+    if (meta.module) return { converted: undefined, diags: this.conv.addModule(meta.module, src, meta) };
+    if (meta.mode === "browser") return { converted: undefined, diags: undefined };
     const converted = this.conv.convert(CELL_GLOBALS_DTS + this.prevDecl, expandShorthandProperties(src));
     for (const out of converted.sideOutputs ?? []) {
       this.sideModules.delete(out.path);
       this.sideOutputs.set(out.path, out.data);
     }
+    return { converted, diags: undefined };
+  }
+
+  private async runConverted(converted: ReturnType<Converter["convert"]>): Promise<ExecOutcome> {
     if (converted.diagnostics.length > 0) return { status: "error", error: compileError(converted.diagnostics) };
     if (!converted.output) {
       this.prevDecl = converted.declOutput ?? "";
@@ -151,7 +182,14 @@ export class Executor {
     interrupted.catch(() => {}); // only observed through the race below
     let ret: unknown;
     try {
-      ret = vm.runInThisContext(wrapped, { breakOnSigint: true, filename: "cell.ts" });
+      this.signalWindow = true;
+      this.publishPhase();
+      try {
+        ret = vm.runInThisContext(wrapped, { breakOnSigint: true, filename: "cell.ts" });
+      } finally {
+        this.signalWindow = false;
+        this.publishPhase();
+      }
       if (converted.hasToplevelAwait) await Promise.race([ret, interrupted]);
     } catch (e) {
       if (e instanceof InterruptedError) {
@@ -191,19 +229,29 @@ export class Executor {
     this.rejectInterrupt(new InterruptedError("pending asynchronous work abandoned"));
   }
 
+  /** Whether the cell is running inside vm's breakOnSigint, where SIGINT (not termination) stops it. */
+  get inSignalWindow(): boolean {
+    return this.signalWindow;
+  }
+
+  /** Whether the main thread may be blocked in user code that only termination can stop. */
+  get terminable(): boolean {
+    return !this.signalWindow && this.internal === 0;
+  }
+
   /** Evaluates a JavaScript expression with the cell locals in scope (for user_expressions). */
   evaluate(expr: string): unknown {
     return vm.runInThisContext(`(function () { with (__optlab__.exports) { return (${expr}\n); } })()`);
   }
 
   complete(src: string, pos: number): Completion {
-    const info = this.conv.complete(CELL_GLOBALS_DTS + this.prevDecl, src, pos);
+    const info = this.guarded(() => this.conv.complete(CELL_GLOBALS_DTS + this.prevDecl, src, pos));
     return { start: info.start, end: info.end, matches: info.candidates };
   }
 
   /** Hover-style documentation at `pos`, or undefined when there is nothing there. */
   inspect(src: string, pos: number): string | undefined {
-    const info = this.conv.inspect(CELL_GLOBALS_DTS + this.prevDecl, src, pos);
+    const info = this.guarded(() => this.conv.inspect(CELL_GLOBALS_DTS + this.prevDecl, src, pos));
     return info ? printQuickInfo(info) : undefined;
   }
 

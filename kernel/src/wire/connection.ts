@@ -1,4 +1,6 @@
 import * as fs from "fs";
+import * as path from "path";
+import { isSignatureScheme, SIGNATURE_SCHEMES } from "./signer";
 
 /** The fields of a Jupyter connection file that the kernel uses. */
 export interface ConnectionInfo {
@@ -59,8 +61,8 @@ export function parseConnectionInfo(raw: unknown, source = "connection info"): C
   const key = o.key ?? "";
   if (typeof key !== "string") throw new ConnectionFileError(`${source}: expected "key" to be a string`);
   const scheme = o.signature_scheme ?? "hmac-sha256";
-  if (scheme !== "hmac-sha256") {
-    throw new ConnectionFileError(`${source}: expected signature_scheme "hmac-sha256", got ${JSON.stringify(scheme)}`);
+  if (typeof scheme !== "string" || !isSignatureScheme(scheme)) {
+    throw new ConnectionFileError(`${source}: expected signature_scheme to be one of ${SIGNATURE_SCHEMES.map((s) => JSON.stringify(s)).join(", ")}, got ${JSON.stringify(scheme)}`);
   }
   return {
     ip: o.ip,
@@ -78,4 +80,18 @@ export function parseConnectionInfo(raw: unknown, source = "connection info"): C
 /** The ZeroMQ endpoint for one channel; ipc ports become `<ip>-<port>` paths as in jupyter_client. */
 export function endpoint(info: ConnectionInfo, port: number): string {
   return info.transport === "tcp" ? `tcp://${info.ip}:${port}` : `ipc://${info.ip}-${port}`;
+}
+
+/**
+ * Removes a connection file this kernel owns (it holds the signing key) and its private
+ * directory when that is left empty. Never throws: it runs on the way out.
+ */
+export function removeOwnedConnectionFile(file: string | undefined): void {
+  if (!file) return;
+  try {
+    fs.rmSync(file, { force: true });
+    fs.rmdirSync(path.dirname(file));
+  } catch {
+    // the directory holds other files, or is gone already
+  }
 }

@@ -103,3 +103,17 @@ export function encode(
   const body = [header, parent, metadata, content].map((o) => Buffer.from(JSON.stringify(o), "utf8"));
   return [...identities, DELIMITER, Buffer.from(signer.sign(body), "ascii"), ...body, ...buffers.map(toBuffer)];
 }
+
+/**
+ * The frames as handed to ZeroMQ: the delimiter, signature and four JSON frames as strings,
+ * identities and binary buffers as they are. zeromq.js sends a Buffer over 128 bytes without
+ * copying and later releases it through the owning thread's event loop; a message still queued
+ * when that thread (the control worker) or the process ends is then released into a loop that
+ * is gone (heap corruption, SIGABRT at exit). Strings are copied and freed by ZeroMQ itself.
+ * The JSON frames are UTF-8 text made by JSON.stringify, so the conversion is exact.
+ */
+export function sendable(frames: readonly Buffer[]): (Buffer | string)[] {
+  const delim = frames.findIndex((f) => f.equals(DELIMITER));
+  if (delim < 0) return [...frames];
+  return frames.map((f, i) => (i >= delim && i < delim + 6 ? f.toString("utf8") : f));
+}

@@ -1,4 +1,5 @@
 import type { Socket } from "zeromq";
+import { sendable } from "./message";
 
 /**
  * Serialises sends on one ZeroMQ socket: zeromq v6 rejects a send with EBUSY while an
@@ -9,7 +10,7 @@ export class SerialSender {
   private pending = 0;
 
   constructor(
-    private readonly socket: Socket & { send(frames: Buffer[]): Promise<void> },
+    private readonly socket: Socket & { send(frames: (Buffer | string)[]): Promise<void> },
     private readonly log: (line: string) => void,
   ) {}
 
@@ -18,9 +19,10 @@ export class SerialSender {
     // With nothing in flight, hand the frames to ZeroMQ now rather than a microtask later: the
     // caller may be about to block the event loop in a cell, and libzmq's I/O thread sends
     // whatever it was given meanwhile.
+    const wire = sendable(frames);
     const sendNow = () => {
       try {
-        return this.socket.send(frames);
+        return this.socket.send(wire);
       } catch (e) {
         return Promise.reject(e); // a closed socket throws synchronously
       }

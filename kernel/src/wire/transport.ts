@@ -2,7 +2,7 @@ import * as path from "path";
 import { Worker } from "worker_threads";
 import * as zmq from "zeromq";
 import { ConnectionInfo, endpoint } from "./connection";
-import type { FromControlWorker, ToControlWorker } from "./controlWorker";
+import type { ControlWorkerData, FromControlWorker, ToControlWorker } from "./controlWorker";
 import { BufferLike, decode, encode, Header, makeHeader, Message, WireError } from "./message";
 import { SerialSender } from "./sender";
 import { Signer } from "./signer";
@@ -12,6 +12,16 @@ export type Channel = "shell" | "control" | "stdin";
 
 /** Receives decoded, verified messages. */
 export type MessageHandler = (channel: Channel, msg: Message) => void;
+
+/** Process-lifetime duties the control worker takes on for the kernel. */
+export interface TransportOptions {
+  /** End the kernel when this process dies (JPY_PARENT_PID, as ipykernel polls it). */
+  parentPid?: number;
+  /** A connection file the kernel owns: removed when the parent dies. */
+  ownedConnectionFile?: string;
+  /** Called on the main thread once the parent is gone (the worker removed the file already). */
+  onOrphaned?: () => void;
+}
 
 /** Options for an outgoing message. */
 export interface SendOptions {
@@ -28,19 +38,25 @@ export class Transport {
   readonly session: string;
   private readonly signer: Signer;
   private readonly shell = new zmq.Router({ linger: 0 });
-  private readonly iopub = new zmq.Publisher({ linger: 0 });
+  // No high-water mark: a PUB socket silently drops what exceeds it, and stream batching keeps
+  // the message count small. A short linger lets the last output leave before exit.
+  private readonly iopub = new zmq.Publisher({ linger: 1000, sendHighWaterMark: 0 });
   private readonly stdin = new zmq.Router({ linger: 0 });
   private readonly out: Record<"shell" | "iopub" | "stdin", SerialSender>;
   private worker?: Worker;
+  private readonly signalPhase = new SharedArrayBuffer(4);
+  /** Set to 1 while the main thread runs code only SIGINT may stop; the control worker reads it. */
+  readonly signalPhaseFlag = new Int32Array(this.signalPhase);
   private closed = false;
 
   constructor(
     private readonly info: ConnectionInfo,
     session: string,
     private readonly log: (line: string) => void,
+    private readonly opts: TransportOptions = {},
   ) {
     this.session = session;
-    this.signer = new Signer(info.key);
+    this.signer = new Signer(info.key, info.signature_scheme);
     this.out = {
       shell: new SerialSender(this.shell, log),
       iopub: new SerialSender(this.iopub, log),
@@ -60,7 +76,8 @@ export class Transport {
 
   private startControlWorker(onMessage: MessageHandler, onInterrupt: (msg: Message) => void): Promise<void> {
     const worker = new Worker(path.join(__dirname, "controlWorker.js"), {
-      workerData: { info: this.info, session: this.session },
+      workerData: { info: this.info, session: this.session, parentPid: this.opts.parentPid, ownedConnectionFile: this.opts.ownedConnectionFile,
+        signalPhase: this.signalPhase } satisfies ControlWorkerData,
       // The worker's stderr would otherwise flow through process.stderr, which cells' output captures.
       stderr: true,
     });
@@ -70,6 +87,8 @@ export class Transport {
       worker.on("message", (m: FromControlWorker) => {
         if (m.type === "ready") return resolve();
         if (m.type === "error") return reject(new Error(`control worker: ${m.message}`));
+        if (m.type === "orphaned") return this.opts.onOrphaned?.();
+        if (m.type === "closed") return;
         const msg = this.tryDecode(m.frames.map((f) => Buffer.from(f.buffer, f.byteOffset, f.byteLength)), "control");
         if (!msg) return;
         if (m.type === "interrupted") {
@@ -137,19 +156,29 @@ export class Transport {
     return this.out.iopub.flush();
   }
 
-  /** Flushes pending sends, closes every socket and stops the control worker. */
+  /**
+   * Flushes pending sends, then closes in order: the control worker's sockets (and the worker
+   * itself) first, then this thread's. ZeroMQ sockets left to process exit are torn down while
+   * their context is being destroyed, which aborts the process now and then.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all(Object.values(this.out).map((s) => s.flush()));
+    await Promise.race([Promise.all(Object.values(this.out).map((s) => s.flush())), delay(2000)]);
     const worker = this.worker;
     if (worker) {
       const exited = new Promise<void>((r) => worker.once("exit", () => r()));
       worker.postMessage({ type: "close" } satisfies ToControlWorker);
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 1000))]);
+      if ((await Promise.race([exited.then(() => "exited"), delay(2000)])) !== "exited") {
+        await worker.terminate();
+      }
     }
     this.shell.close();
     this.iopub.close();
     this.stdin.close();
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }
