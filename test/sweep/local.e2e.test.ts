@@ -17,6 +17,16 @@ describe("optlab sweep --backend local, and run-point as a Kubernetes Job index 
     writeFixtureNotebook(work);
   });
 
+  it("checks the grid's names against the parameters cell before running any point", async () => {
+    const r = await optlab(["sweep", "gd.ipynb", "-p", "momentum=0.9", "--out", "undeclared"], { cwd: work, env });
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--param momentum: the cell tagged "parameters" declares no parameter "momentum" \(it declares lr, x0, steps\)/);
+    assert.ok(!fs.existsSync(path.join(work, "undeclared")), "nothing was started");
+    const missing = await optlab(["sweep", "missing.ipynb", "-p", "lr=1"], { cwd: work, env });
+    assert.equal(missing.code, 1);
+    assert.match(missing.err, /missing\.ipynb: cannot read the notebook \(ENOENT\)/);
+  });
+
   it("runs the points two at a time; without retries a failing point fails once and is reported", async () => {
     fs.writeFileSync(path.join(faults, "fail-2.5-1"), "");
     const r = await optlab(["sweep", "gd.ipynb", "-p", "lr=0.1,2.5", "-p", "x0=1", "--jobs", "2", "--retries", "0", "--out", "local"], { cwd: work, env });

@@ -1,6 +1,8 @@
 import * as path from "path";
 import { collect } from "./collect";
-import { Grid, GridError, gridFromParams, readGrid } from "./grid";
+import { NotebookError, readNotebook } from "../runner/notebook";
+import { injectParameters, ParamError } from "../runner/params";
+import { Grid, GridError, gridFromParams, gridPoint, readGrid } from "./grid";
 import { ManifestError, openManifest, Manifest, loadManifest } from "./manifest";
 import { readPointResult, runPoint } from "./point";
 import { runLocal } from "./backends/local";
@@ -176,6 +178,8 @@ export async function sweepCommand(args: string[]): Promise<number> {
     }
     const a = parseSweepArgs(args);
     const grid: Grid = a.gridFile !== undefined ? readGrid(a.gridFile) : gridFromParams(a.params);
+    // Every point sets the same names: check them against the parameters cell before running any.
+    injectParameters(readNotebook(a.notebook!), gridPoint(grid, 0), a.notebook!);
     const m = openManifest(a.out, a.notebook!, grid, { timeoutS: a.timeoutS, kernelName: a.kernelName });
     const log = (line: string) => console.error(line);
     switch (a.backend) {
@@ -196,7 +200,11 @@ export async function sweepCommand(args: string[]): Promise<number> {
     console.log(path.join(a.out, "manifest.json"));
     return s.failed > 0 ? 1 : 0;
   } catch (e) {
-    if (e instanceof GridError) throw new SweepUsageError(e.message);
+    if (e instanceof GridError || e instanceof ParamError) throw new SweepUsageError(e.message);
+    if (e instanceof NotebookError) {
+      console.error(`optlab sweep: ${e.message}`);
+      return 1;
+    }
     if (e instanceof ManifestError || e instanceof SlurmError) {
       console.error(`optlab sweep: ${e.message}`);
       return 1;

@@ -80,7 +80,7 @@ export function parseSweepParam(arg: string): [string, unknown[]] {
     // A comma-separated list of JSON values is the inside of a JSON array.
     values = JSON.parse(`[${text}]`);
   } catch {
-    throw new GridError(`-p ${name}: ${JSON.stringify(text)} is not a comma-separated list of JSON values (strings need JSON quotes: ${name}='"sgd","adam"')`);
+    throw new GridError(`-p ${name}: ${JSON.stringify(text)} is not a comma-separated list of JSON values (strings need JSON quotes: ${name}='${text.split(",").map((v) => JSON.stringify(v.trim())).join(",")}')`);
   }
   return [name, validateGrid({ [name]: values }, `-p ${name}`)[name]];
 }
