@@ -1,8 +1,9 @@
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { PYTHON } from "../e2e/python";
+import { KERNEL_BIN } from "../kernel/client";
 import { closedFormLoss, writeFixtureNotebook } from "./fixture";
 import { optlab, parseCsv } from "./cli";
 import { SlurmCluster, startSlurmCluster } from "./slurm-cluster";
@@ -34,7 +35,16 @@ describe("optlab sweep on a one-node Slurm cluster (slurm-wlm + munge, started b
     env = { ...cluster.env, SWEEP_FAULTS: faults };
   });
 
-  after(() => cluster?.stop());
+  let failed = false;
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") failed = true;
+  });
+  after(() => {
+    cluster?.stop();
+    // Keep the logs and executed notebooks of a failed run for a look.
+    if (cluster && !failed) fs.rmSync(cluster.dir, { recursive: true, force: true });
+    else if (cluster) console.error(`slurm e2e files kept in ${cluster.dir}`);
+  });
 
   const sweep = () => optlab(["sweep", "gd.ipynb", "--grid", "grid.json", "--backend", "slurm", "--out", "out", "--jobs", "2", "--retries", "1", "--poll", "1"], { cwd: work, env });
   const manifest = () => JSON.parse(fs.readFileSync(path.join(work, "out", "manifest.json"), "utf8"));
@@ -110,5 +120,30 @@ describe("optlab sweep on a one-node Slurm cluster (slurm-wlm + munge, started b
     const jobs = jobIds();
     assert.equal(jobs.length, 3);
     assert.deepEqual(arrayTasks(cluster, jobs[2]), [5]);
+  });
+
+  it("Ctrl-C (SIGTERM) of the driver cancels its job array", async () => {
+    const p = spawn(process.execPath, [KERNEL_BIN, "sweep", "gd.ipynb", "--grid", "grid.json", "--backend", "slurm", "--out", "cancel", "--jobs", "1", "--poll", "1"], { cwd: work, env });
+    let err = "";
+    const jobId = await new Promise<string>((resolve, reject) => {
+      p.stderr.on("data", (d) => {
+        err += d;
+        const m = /slurm job (\d+): array/.exec(err);
+        if (m) resolve(m[1]);
+      });
+      p.on("close", (code) => reject(new Error(`the sweep ended (exit ${code}) before submitting:\n${err}`)));
+    });
+    const closed = new Promise<number | null>((r) => p.on("close", (code) => r(code)));
+    p.kill("SIGTERM");
+    assert.equal(await closed, 130, err);
+    assert.match(err, new RegExp(`cancelled slurm job ${jobId}\\); rerun the same command to resume`));
+    const deadline = Date.now() + 30_000;
+    while (spawnSync("/usr/bin/squeue", ["-h", "-j", jobId], { env: cluster.env, encoding: "utf8" }).stdout.trim() !== "") {
+      assert.ok(Date.now() < deadline, `job ${jobId} still queued 30 s after scancel`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const states = spawnSync("/usr/bin/scontrol", ["-o", "show", "job", jobId], { env: cluster.env, encoding: "utf8" }).stdout
+      .trim().split("\n").map((l) => /JobState=(\w+)/.exec(l)![1]);
+    assert.ok(states.includes("CANCELLED"), `states after scancel: ${states.join(", ")}`);
   });
 });

@@ -1,3 +1,4 @@
+import { spawnSync } from "child_process";
 import * as path from "path";
 import { collect } from "./collect";
 import { NotebookError, readNotebook } from "../runner/notebook";
@@ -166,6 +167,22 @@ async function runPointCommand(args: string[]): Promise<number> {
   return r.ok ? 0 : 1;
 }
 
+/**
+ * Ctrl-C / SIGTERM end the sweep: a Slurm array still queued or running is cancelled (scancel),
+ * so nothing keeps computing for a driver that is gone; the runner's exit hook stops local
+ * kernels. The manifest already holds every finished attempt, so the same command resumes.
+ */
+function stopOnSignals(active: () => string | undefined): void {
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.once(sig, () => {
+      const job = active();
+      if (job !== undefined) spawnSync("scancel", [job], { stdio: "ignore" });
+      process.stderr.write(`\noptlab sweep: ${sig === "SIGINT" ? "interrupted" : "terminated"}${job !== undefined ? ` (cancelled slurm job ${job})` : ""}; rerun the same command to resume\n`);
+      process.exit(130);
+    });
+  }
+}
+
 /** `optlab sweep …`: start or resume a sweep, run one point, or collect. */
 export async function sweepCommand(args: string[]): Promise<number> {
   try {
@@ -182,12 +199,14 @@ export async function sweepCommand(args: string[]): Promise<number> {
     injectParameters(readNotebook(a.notebook!), gridPoint(grid, 0), a.notebook!);
     const m = openManifest(a.out, a.notebook!, grid, { timeoutS: a.timeoutS, kernelName: a.kernelName });
     const log = (line: string) => console.error(line);
+    let activeJob: string | undefined;
+    if (a.backend !== "k8s") stopOnSignals(() => activeJob);
     switch (a.backend) {
       case "local":
         await runLocal(a.out, m, { jobs: a.jobs, retries: a.retries, log: (l) => log(l) });
         break;
       case "slurm":
-        await runSlurm(a.out, m, { jobs: a.jobs, retries: a.retries, pollS: a.pollS, sbatchArgs: a.sbatchArgs, log });
+        await runSlurm(a.out, m, { jobs: a.jobs, retries: a.retries, pollS: a.pollS, sbatchArgs: a.sbatchArgs, log, onJob: (j) => (activeJob = j) });
         break;
       case "k8s": {
         const file = writeIndexedJob(a.out, m, { image: a.image!, jobs: a.jobs, retries: a.retries, pvc: a.pvc, namespace: a.namespace });

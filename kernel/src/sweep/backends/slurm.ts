@@ -18,6 +18,8 @@ export interface SlurmOptions {
   /** The command that starts `optlab` on a compute node (default: this node and launcher). */
   optlab?: string[];
   log?: (line: string) => void;
+  /** Called with each job id as soon as it is submitted (and with undefined once it drained), so the caller can scancel it on Ctrl-C. */
+  onJob?: (jobId: string | undefined) => void;
 }
 
 /** A Slurm command that failed; the message carries its stderr. */
@@ -110,8 +112,10 @@ export async function runSlurm(dir: string, m: Manifest, opts: SlurmOptions): Pr
     for (const i of todo) clearPointResult(dir, i);
     const jobId = await submit(script, todo, opts);
     jobs.push(jobId);
+    opts.onJob?.(jobId);
     opts.log?.(`slurm job ${jobId}: array ${arraySpec(todo)} (attempt ${round + 1}/${opts.retries + 1})`);
     await waitForJob(jobId, opts.pollS ?? 5);
+    opts.onJob?.(undefined);
     for (const i of todo) {
       const r = taskResult(dir, jobId, i);
       recordAttempt(m, r);
