@@ -114,7 +114,7 @@ export async function startSlurmCluster(): Promise<SlurmCluster> {
     start("/usr/sbin/munged", ["--force", `--socket=${socket}`, `--key-file=${key}`, `--log-file=${path.join(dir, "log", "munged.log")}`,
       `--pid-file=${path.join(dir, "munge", "munged.pid")}`, `--seed-file=${path.join(dir, "munge", "munged.seed")}`]);
     start("/usr/sbin/slurmctld", ["-f", conf]);
-    start("/usr/sbin/slurmd", ["-f", conf]);
+    start("/usr/sbin/slurmd", ["-f", conf, "-N", "localhost"]); // the node name, whatever the hostname
     const deadline = Date.now() + 60_000;
     for (;;) {
       const state = spawnSync("/usr/bin/sinfo", ["-h", "-o", "%t"], { env, encoding: "utf8" }).stdout?.trim();
