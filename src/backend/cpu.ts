@@ -142,4 +142,8 @@ export const BINARY: Record<BinaryKernel, (a: number, b: number) => number> = {
   lt: (a, b) => (a < b ? 1 : 0),
   le: (a, b) => (a <= b ? 1 : 0),
   eq: (a, b) => (a === b ? 1 : 0),
+  tanhGrad: (a, b) => a * (1 - b * b),
+  sigmoidGrad: (a, b) => a * (b * (1 - b)),
+  sigmoidGradY: (a, b) => a * (1 - 2 * b),
+  mulNeg2: (a, b) => -(a * (b * 2)),
 };

@@ -25,7 +25,9 @@ export function stridedCopy(src: Tensor, strides: readonly number[], outShape: r
   const idx = new Array<number>(nd - 1).fill(0);
   let si = 0;
   for (let o = 0; o < out.length; o += inner) {
-    if (s === 1) out.set(d.subarray(si, si + inner), o);
+    // Short rows (a bias broadcast over a batch): a loop, not a subarray object per row.
+    if (s === 1 && inner <= 256) for (let j = 0; j < inner; j++) out[o + j] = d[si + j];
+    else if (s === 1) out.set(d.subarray(si, si + inner), o);
     else if (s === 0) out.fill(d[si], o, o + inner);
     else for (let j = 0, k = si; j < inner; j++, k += s) out[o + j] = d[k];
     for (let k = nd - 2; k >= 0; k--) {
