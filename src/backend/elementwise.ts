@@ -11,13 +11,17 @@ const NATIVE_MIN_LENGTH = 2048;
 const NATIVE_CODE = new Map<BinaryKernel, number>(NATIVE_BINARY_OPS.map((op, i) => [op, i]));
 
 let native: NativeElementwise | null | undefined;
-function nativeElementwise(): NativeElementwise | null {
+/** The addon's elementwise kernels when it loaded (and has them), else null. */
+export function nativeElementwise(): NativeElementwise | null {
   if (native === undefined) {
     const n = loadNativeBlas();
     native = n.ok ? n.elementwise : null;
   }
   return native;
 }
+
+/** NATIVE_MIN_LENGTH, for callers that route other float64 loops the same way. */
+export const NATIVE_ELEMENTWISE_MIN = NATIVE_MIN_LENGTH;
 
 /** p += x elementwise (equal lengths and types), in the native addon when it pays. */
 export function accumulateInto(p: Storage, x: Storage): void {

@@ -110,6 +110,22 @@ describe("cpu elementwise loops are bit-identical to the scalar definitions", ()
     });
   }
 
+  it("reduceSum (native from 2048 elements) sums each output in increasing index order, bit for bit", () => {
+    for (const [outer, len, inner] of [[1, 1000, 100], [3, 700, 1], [2, 50, 41], [4, 3, 5]]) {
+      // Finite values of mixed sign and magnitude (specials would make every sum NaN).
+      const x = Float64Array.from({ length: outer * len * inner }, (_, i) => Math.sin(i * 1.37) * 10 ** ((i % 9) - 4));
+      const out = new Float64Array(outer * inner).fill(NaN);
+      cpu.reduceSum!(x, { outer, len, inner }, out);
+      for (let o = 0; o < outer; o++) {
+        for (let i = 0; i < inner; i++) {
+          let s = 0;
+          for (let r = 0; r < len; r++) s += x[(o * len + r) * inner + i];
+          assert.ok(Object.is(out[o * inner + i], s), `[${outer},${len},${inner}] (${o}, ${i}): ${out[o * inner + i]} vs ${s}`);
+        }
+      }
+    }
+  });
+
   it("accumulateInto (the sweep's in-place p += x, native from 2048 elements) is bit-identical to the scalar sum", () => {
     for (const len of [100, 5000]) {
       for (const Arr of [Float64Array, Float32Array]) {

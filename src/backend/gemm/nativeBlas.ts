@@ -11,6 +11,7 @@ interface Addon {
   config(): string;
   binary(op: number, a: Float64Array, b: Float64Array, out: Float64Array): void;
   accumulate(p: Float64Array, x: Float64Array): void;
+  reduceSum(x: Float64Array, outer: number, len: number, inner: number, out: Float64Array): void;
 }
 
 /** The addon's elementwise kernels (elementwise.c): op codes of `binary`. */
@@ -22,6 +23,8 @@ export interface NativeElementwise {
   binary(op: number, a: Float64Array, b: Float64Array, out: Float64Array): void;
   /** p += x on equal-length arrays. */
   accumulate(p: Float64Array, x: Float64Array): void;
+  /** out[o, i] = Σ_r x[o, r, i] over x [outer, len, inner], summed in increasing r. */
+  reduceSum(x: Float64Array, outer: number, len: number, inner: number, out: Float64Array): void;
 }
 
 /** The system-BLAS GEMM when it loaded, else why not (recorded, never thrown). */
@@ -89,8 +92,8 @@ function load(): NativeBlasLoad {
       addon.dgemm(a, b, out, s.batch, s.m, s.k, s.n, s.transA, s.transB, s.batchA, s.batchB);
     },
     // An addon built before the elementwise kernels existed has no `binary`.
-    elementwise: typeof addon.binary === "function" && typeof addon.accumulate === "function"
-      ? { binary: addon.binary.bind(addon), accumulate: addon.accumulate.bind(addon) }
+    elementwise: typeof addon.binary === "function" && typeof addon.reduceSum === "function"
+      ? { binary: addon.binary.bind(addon), accumulate: addon.accumulate.bind(addon), reduceSum: addon.reduceSum.bind(addon) }
       : null,
   };
 }

@@ -3,6 +3,7 @@
  *
  * binary(op, a, b, out): out = a op b elementwise on equal-length Float64Arrays (op codes below).
  * accumulate(p, x):      p += x.
+ * reduceSum(x, outer, len, inner, out): sums over the middle axis (below).
  *
  * Why native: V8 runs these loops one element at a time (no auto-vectorization); compiled C moves
  * 2–4 doubles per instruction. Built with -ffp-contract=off and no fast-math, each element is the
@@ -82,5 +83,41 @@ napi_value optlab_accumulate(napi_env env, napi_callback_info info) {
   double *restrict pr = p;
   const double *restrict xr = x;
   for (size_t i = 0; i < lp; i++) pr[i] += xr[i];
+  return NULL;
+}
+
+/*
+ * reduceSum(x, outer, len, inner, out): out[o, i] = Σ_r x[o, r, i], each sum taken in increasing r
+ * starting from 0 (the order of cpu.ts's loop, so the result is bit-identical to it).
+ */
+napi_value optlab_reduce_sum(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  double *x, *out;
+  size_t lx, lo;
+  int64_t d[3];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 5 || !f64_array(env, argv[0], &x, &lx) ||
+      !f64_array(env, argv[4], &out, &lo) || napi_get_value_int64(env, argv[1], &d[0]) != napi_ok ||
+      napi_get_value_int64(env, argv[2], &d[1]) != napi_ok || napi_get_value_int64(env, argv[3], &d[2]) != napi_ok ||
+      d[0] < 0 || d[1] < 0 || d[2] < 0 || (size_t)(d[0] * d[1] * d[2]) > lx || (size_t)(d[0] * d[2]) > lo) {
+    napi_throw_type_error(env, NULL, "optlab_blas.reduceSum: expected (x, outer, len, inner, out) with shapes that fit");
+    return NULL;
+  }
+  const int64_t outer = d[0], len = d[1], inner = d[2];
+  for (int64_t o = 0; o < outer; o++) {
+    double *restrict acc = out + o * inner;
+    const double *restrict base = x + o * len * inner;
+    if (inner == 1) {
+      double s = 0;
+      for (int64_t r = 0; r < len; r++) s += base[r];
+      acc[0] = s;
+      continue;
+    }
+    for (int64_t i = 0; i < inner; i++) acc[i] = 0;
+    for (int64_t r = 0; r < len; r++) {
+      const double *restrict row = base + r * inner;
+      for (int64_t i = 0; i < inner; i++) acc[i] += row[i];
+    }
+  }
   return NULL;
 }
