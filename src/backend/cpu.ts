@@ -150,4 +150,5 @@ export const BINARY: Record<BinaryKernel, (a: number, b: number) => number> = {
   sigmoidGrad: (a, b) => a * (b * (1 - b)),
   sigmoidGradY: (a, b) => a * (1 - 2 * b),
   mulNeg2: (a, b) => -(a * (b * 2)),
+  reluGrad: (a, b) => a * (b > 0 ? 1 : 0),
 };

@@ -134,6 +134,7 @@ export function binaryFast(op: BinaryKernel, a: Storage, b: Storage, L: BinaryLa
     case "sigmoidGrad":
     case "sigmoidGradY":
     case "mulNeg2":
+    case "reluGrad":
       return L.kind === "same" && activationGrad(op, a, b, out);
     default:
       return false;
@@ -258,6 +259,7 @@ function activationGrad(op: BinaryKernel, a: Storage, b: Storage, out: Storage):
     case "sigmoidGrad": for (let i = 0; i < t; i++) { const y = b[i]; out[i] = a[i] * (y * (1 - y)); } return true;
     case "sigmoidGradY": for (let i = 0; i < t; i++) out[i] = a[i] * (1 - 2 * b[i]); return true;
     case "mulNeg2": for (let i = 0; i < t; i++) out[i] = -(a[i] * (b[i] * 2)); return true;
+    case "reluGrad": for (let i = 0; i < t; i++) out[i] = a[i] * (b[i] > 0 ? 1 : 0); return true;
     default: return false;
   }
 }

@@ -351,6 +351,7 @@ const BINARY_SRC: Record<BinaryKernel, string> = {
   sigmoidGrad: `u * (w * (1 - w))`,
   sigmoidGradY: `u * (1 - 2 * w)`,
   mulNeg2: `-(u * (w * 2))`,
+  reluGrad: `u * (w > 0 ? 1 : 0)`,
 };
 
 function binarySource(op: BinaryKernel, { outShape, aStrides, bStrides }: BroadcastSpec, aLen: number, bLen: number): string {

@@ -152,10 +152,10 @@ function checkUnary(b: Backend, op: UnaryKernel, len: number, seed: number): voi
 const EXACT_BINARY = new Set<BinaryKernel>(["maximum", "minimum", "gt", "ge", "lt", "le", "eq"]);
 const BINARY_OPS: BinaryKernel[] = [
   "add", "sub", "mul", "div", "pow", "maximum", "minimum", "gt", "ge", "lt", "le", "eq",
-  "tanhGrad", "sigmoidGrad", "sigmoidGradY", "mulNeg2",
+  "tanhGrad", "sigmoidGrad", "sigmoidGradY", "mulNeg2", "reluGrad",
 ];
 /** The fused activation derivatives round each of their 2–3 float32 steps: bound by magnitudes. */
-const FUSED_BINARY = new Set<BinaryKernel>(["tanhGrad", "sigmoidGrad", "sigmoidGradY", "mulNeg2"]);
+const FUSED_BINARY = new Set<BinaryKernel>(["tanhGrad", "sigmoidGrad", "sigmoidGradY", "mulNeg2", "reluGrad"]);
 
 /** Broadcast spec for shapes a, b (right-aligned, numpy rules). */
 function broadcast(aShape: number[], bShape: number[]): BroadcastSpec {

@@ -39,6 +39,7 @@ const OPS: Record<string, (a: number, b: number) => number> = {
   sigmoidGrad: (g, y) => g * (y * (1 - y)),
   sigmoidGradY: (u, y) => u * (1 - 2 * y),
   mulNeg2: (u, w) => -(u * (w * 2)),
+  reluGrad: (g, x) => g * (x > 0 ? 1 : 0),
 };
 
 function expected(op: string, a: ArrayLike<number>, aSh: number[], b: ArrayLike<number>, bSh: number[], out: number[]): number[] {
@@ -146,5 +147,7 @@ describe("cpu elementwise loops are bit-identical to the scalar definitions", ()
     same(ops.tanhGrad(g, y), ops.mul(g, ops.sub(1, ops.square(y))), "tanhGrad");
     same(ops.sigmoidGrad(g, y), ops.mul(g, ops.mul(y, ops.sub(1, y))), "sigmoidGrad");
     same(ops.mulNeg2(g, y), ops.mul(ops.neg(g), ops.mul(y, 2)), "mulNeg2");
+    const x = new Tensor(values(501, 17, Float64Array), [501]);
+    same(ops.reluGrad(g, x), ops.mul(g, ops.step(x)), "reluGrad");
   });
 });

@@ -81,6 +81,7 @@ const BINARY: [string, (a: Tensor, b: Tensor) => Tensor, (rng: Rng, sa: number[]
   ["sigmoidGrad", ops.sigmoidGrad, (r, a, b) => [randnT(a, r), uniformT(b, r, 0.05, 0.95)]],
   ["sigmoidGradY", ops.sigmoidGradY, (r, a, b) => [randnT(a, r), uniformT(b, r, 0.05, 0.95)]],
   ["mulNeg2", ops.mulNeg2, (r, a, b) => [randnT(a, r), randnT(b, r)]],
+  ["reluGrad", ops.reluGrad, (r, a, b) => [randnT(a, r), gridT(b, r, 0.15)]],
 ];
 
 function opCases(): OpCase[] {

@@ -15,7 +15,7 @@ interface Addon {
 }
 
 /** The addon's elementwise kernels (elementwise.c): op codes of `binary`. */
-export const NATIVE_BINARY_OPS = ["add", "sub", "mul", "div", "tanhGrad", "sigmoidGrad", "sigmoidGradY", "mulNeg2"] as const;
+export const NATIVE_BINARY_OPS = ["add", "sub", "mul", "div", "tanhGrad", "sigmoidGrad", "sigmoidGradY", "mulNeg2", "reluGrad"] as const;
 
 /** Float64 elementwise kernels of the addon (bit-identical to the JS loops). */
 export interface NativeElementwise {

@@ -94,6 +94,9 @@ export const sigmoidGradY = (u: TensorLike, w: TensorLike): Tensor =>
     u.requiresGrad ? sigmoidGradY(c, w) : null,
     w.requiresGrad ? mulNeg2(c, u) : null,
   ]);
+/** g·1[x > 0]: the cotangent of relu's input x (its derivative at 0 taken as 0; none flows to x). */
+export const reluGrad = (g: TensorLike, x: TensorLike): Tensor =>
+  binary("reluGrad", g, x, (c, g, x) => [g.requiresGrad ? reluGrad(c, x) : null, null]);
 /** −2·u·w, computed as −(u·(2w)) (∂/∂y of 1 − y², times u; symmetric in u and w). */
 export const mulNeg2 = (u: TensorLike, w: TensorLike): Tensor =>
   binary("mulNeg2", u, w, (c, u, w) => [u.requiresGrad ? mulNeg2(c, w) : null, w.requiresGrad ? mulNeg2(c, u) : null]);

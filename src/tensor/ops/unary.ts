@@ -5,7 +5,7 @@ import { dispatch } from "../../backend/registry";
 import { record } from "../../autodiff/graph";
 import { OptlabError } from "../../util/errors";
 import { describe } from "./util";
-import { add, mul, div, tanhGrad, sigmoidGrad } from "./binary";
+import { add, mul, div, tanhGrad, sigmoidGrad, reluGrad } from "./binary";
 
 /** Apply an elementwise kernel; `vjp` (if any) maps (g, x, y) to the input cotangent. */
 function unary(op: UnaryKernel, x: Tensor, vjp: ((g: Tensor, x: Tensor, y: Tensor) => Tensor) | null): Tensor {
@@ -23,7 +23,7 @@ export const log1p = (x: Tensor): Tensor => unary("log1p", x, (g, x) => div(g, a
 export const tanh = (x: Tensor): Tensor => unary("tanh", x, (g, _x, y) => tanhGrad(g, y));
 export const sigmoid = (x: Tensor): Tensor => unary("sigmoid", x, (g, _x, y) => sigmoidGrad(g, y));
 /** max(x, 0); its derivative at 0 is taken as 0. */
-export const relu = (x: Tensor): Tensor => unary("relu", x, (g, x) => mul(g, step(x)));
+export const relu = (x: Tensor): Tensor => unary("relu", x, (g, x) => reluGrad(g, x));
 /** Heaviside step 1[x > 0] (no gradient). */
 export const step = (x: Tensor): Tensor => unary("step", x, null);
 export const sqrt = (x: Tensor): Tensor => unary("sqrt", x, (g, _x, y) => div(g, mul(y, 2)));

@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { OP_ADD = 0, OP_SUB = 1, OP_MUL = 2, OP_DIV = 3, OP_TANH_GRAD = 4, OP_SIGMOID_GRAD = 5, OP_SIGMOID_GRAD_Y = 6, OP_MUL_NEG2 = 7 };
+enum { OP_ADD = 0, OP_SUB = 1, OP_MUL = 2, OP_DIV = 3, OP_TANH_GRAD = 4, OP_SIGMOID_GRAD = 5, OP_SIGMOID_GRAD_Y = 6, OP_MUL_NEG2 = 7, OP_RELU_GRAD = 8 };
 
 static bool f64_array(napi_env env, napi_value v, double **data, size_t *len) {
   napi_typedarray_type type;
@@ -35,6 +35,7 @@ static void run(int op, const double *restrict a, const double *restrict b, doub
     case OP_SIGMOID_GRAD: for (size_t i = 0; i < n; i++) { double y = b[i]; o[i] = a[i] * (y * (1 - y)); } break;
     case OP_SIGMOID_GRAD_Y: for (size_t i = 0; i < n; i++) o[i] = a[i] * (1 - 2 * b[i]); break;
     case OP_MUL_NEG2: for (size_t i = 0; i < n; i++) o[i] = -(a[i] * (b[i] * 2)); break;
+    case OP_RELU_GRAD: for (size_t i = 0; i < n; i++) o[i] = a[i] * (b[i] > 0 ? 1.0 : 0.0); break;
   }
 }
 
@@ -43,8 +44,8 @@ napi_value optlab_binary(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   int32_t op;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 4 ||
-      napi_get_value_int32(env, argv[0], &op) != napi_ok || op < OP_ADD || op > OP_MUL_NEG2) {
-    napi_throw_type_error(env, NULL, "optlab_blas.binary: expected (op code 0-7, a, b, out)");
+      napi_get_value_int32(env, argv[0], &op) != napi_ok || op < OP_ADD || op > OP_RELU_GRAD) {
+    napi_throw_type_error(env, NULL, "optlab_blas.binary: expected (op code 0-8, a, b, out)");
     return NULL;
   }
   double *a, *b, *o;
