@@ -2,6 +2,7 @@ import { symTridiagonalEig } from "../linalg/symTridiagonalEig";
 import { toRng, type Rng } from "../random/Rng";
 import { OptlabError, checkOptions } from "../util/errors";
 import { isLinearOperator, type LinearOperator } from "../linalg/LinearOperator";
+import { gemmPathFor, matmulF64 } from "../backend/gemm/f64Matmul";
 
 /**
  * A symmetric operator for Lanczos: a LinearOperator { n, apply } or a product function that may
@@ -67,7 +68,9 @@ export function lanczosRun(op: SymmetricOperator, p: number, opts: { start?: Flo
   normalize(q, "start");
   if (isLinearOperator(op) && op.n !== p) throw new OptlabError(`lanczos: op: operator has dimension ${op.n}, expected p = ${p}`);
   const product = isLinearOperator(op) ? (v: Float64Array) => op.apply(v) : op;
-  const Q: Float64Array[] = [q];
+  const basis = new KrylovBasis(p);
+  basis.push(q);
+  const Q = basis.vectors;
   const alpha: number[] = [];
   const beta: number[] = [];
   // The residual vector of the last step, kept so a later `extend` continues from it.
@@ -97,7 +100,7 @@ export function lanczosRun(op: SymmetricOperator, p: number, opts: { start?: Flo
             break;
           }
           for (let i = 0; i < p; i++) pending[i] /= b;
-          Q.push(pending);
+          basis.push(pending);
           pending = null;
         }
         const j = alpha.length;
@@ -115,7 +118,7 @@ export function lanczosRun(op: SymmetricOperator, p: number, opts: { start?: Flo
           const qPrev = Q[j - 1];
           for (let i = 0; i < p; i++) w[i] -= bPrev * qPrev[i];
         }
-        reorthogonalize(w, Q);
+        basis.reorthogonalize(w);
         const b = Math.sqrt(dot(w, w));
         beta.push(b);
         maxAbs = Math.max(maxAbs, b);
@@ -165,22 +168,63 @@ export async function lanczos(op: SymmetricOperator, p: number, opts: LanczosOpt
 }
 
 /**
- * w ← (I − QQᵀ)w by classical Gram–Schmidt, each pass one sweep of dot products then one of
- * updates. A second pass runs when the first removed more than 1 − 1/√2 of ‖w‖ (the DGKS
- * criterion: "twice is enough", and once is enough when little was cancelled), which halves the
- * memory traffic over the basis — the cost of full reorthogonalization — in the usual case.
+ * The Lanczos vectors q_0 … q_{m−1}, stored contiguously (row i = q_i) so that reorthogonalizing
+ * against all of them is two matrix–vector products on the system BLAS when it is loaded.
  */
-function reorthogonalize(w: Float64Array, Q: readonly Float64Array[]): void {
-  const c = new Float64Array(Q.length);
-  for (let pass = 0; pass < 2; pass++) {
-    const before = Math.sqrt(dot(w, w));
-    for (let i = 0; i < Q.length; i++) c[i] = dot(w, Q[i]);
-    for (let i = 0; i < Q.length; i++) {
-      const qi = Q[i];
-      const ci = c[i];
-      for (let t = 0; t < w.length; t++) w[t] -= ci * qi[t];
+class KrylovBasis {
+  private store: Float64Array;
+  /** Views of the rows; rebuilt when the store grows. */
+  readonly vectors: Float64Array[] = [];
+
+  constructor(private readonly p: number) {
+    this.store = new Float64Array(p * 16);
+  }
+
+  push(q: Float64Array): void {
+    const p = this.p;
+    const m = this.vectors.length;
+    if ((m + 1) * p > this.store.length) {
+      const grown = new Float64Array(Math.max(2 * this.store.length, (m + 1) * p));
+      grown.set(this.store.subarray(0, m * p));
+      this.store = grown;
+      for (let i = 0; i < m; i++) this.vectors[i] = grown.subarray(i * p, (i + 1) * p);
     }
-    if (Math.sqrt(dot(w, w)) >= Math.SQRT1_2 * before) break;
+    const row = this.store.subarray(m * p, (m + 1) * p);
+    row.set(q);
+    this.vectors.push(row);
+  }
+
+  /**
+   * w ← (I − QQᵀ)w by classical Gram–Schmidt, each pass c = Qw then w −= Qᵀc. A second pass runs
+   * when the first removed more than 1 − 1/√2 of ‖w‖ (the DGKS criterion: "twice is enough", and
+   * once is enough when little was cancelled), which halves the memory traffic over the basis — the
+   * cost of full reorthogonalization — in the usual case.
+   */
+  reorthogonalize(w: Float64Array): void {
+    const p = this.p;
+    const m = this.vectors.length;
+    const c = new Float64Array(m);
+    const Q = this.store.subarray(0, m * p);
+    const project = { batch: 1, m, k: p, n: 1, transA: false, transB: false, batchA: false, batchB: false };
+    const expand = { ...project, m: 1, k: m, n: p };
+    // Only the BLAS reads the basis in place; the other GEMM paths would copy it every call.
+    const qc = gemmPathFor(project) === "native" && gemmPathFor(expand) === "native" ? new Float64Array(p) : null;
+    for (let pass = 0; pass < 2; pass++) {
+      const before = Math.sqrt(dot(w, w));
+      if (qc) {
+        matmulF64(Q, w, project, c);
+        matmulF64(c, Q, expand, qc);
+        for (let t = 0; t < p; t++) w[t] -= qc[t];
+      } else {
+        for (let i = 0; i < m; i++) c[i] = dot(w, this.vectors[i]);
+        for (let i = 0; i < m; i++) {
+          const qi = this.vectors[i];
+          const ci = c[i];
+          for (let t = 0; t < p; t++) w[t] -= ci * qi[t];
+        }
+      }
+      if (Math.sqrt(dot(w, w)) >= Math.SQRT1_2 * before) break;
+    }
   }
 }
 

@@ -8,6 +8,8 @@
  * setThreads(n): the BLAS thread count (openblas_set_num_threads). Set to 1 at load so results
  *   compare against one-thread peers; the loader applies OPTLAB_BLAS_THREADS when set.
  * getThreads(), config(): the current count and the library's build string.
+ * binary(op, a, b, out), accumulate(p, x), reduceSum(x, outer, len, inner, out): float64
+ *   elementwise kernels and sums (elementwise.c).
  */
 #include <node_api.h>
 #include <cblas.h>
@@ -101,6 +103,10 @@ static napi_value config(napi_env env, napi_callback_info info) {
   return r;
 }
 
+napi_value optlab_binary(napi_env env, napi_callback_info info);
+napi_value optlab_accumulate(napi_env env, napi_callback_info info);
+napi_value optlab_reduce_sum(napi_env env, napi_callback_info info);
+
 static napi_value init(napi_env env, napi_value exports) {
   openblas_set_num_threads(1);
   napi_property_descriptor props[] = {
@@ -108,6 +114,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
       {"getThreads", NULL, get_threads, NULL, NULL, NULL, napi_default, NULL},
       {"config", NULL, config, NULL, NULL, NULL, napi_default, NULL},
+      {"binary", NULL, optlab_binary, NULL, NULL, NULL, napi_default, NULL},
+      {"accumulate", NULL, optlab_accumulate, NULL, NULL, NULL, napi_default, NULL},
+      {"reduceSum", NULL, optlab_reduce_sum, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;
