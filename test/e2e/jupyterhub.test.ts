@@ -1,0 +1,258 @@
+/**
+ * A class on JupyterHub, end to end, with Debian's jupyterhub 3.0 (+ node-configurable-http-proxy,
+ * jupyterhub-singleuser on Debian's jupyter-server 1.23) started here on localhost with the course
+ * recipe docs/jupyterhub_config.py and test overrides (hub-harness.ts): DummyAuthenticator with a
+ * password and SimpleLocalProcessSpawner (no Unix accounts; homes under a temp dir).
+ *
+ * The optlab kernel comes from `optlab install --prefix P` (JUPYTER_PATH=P/share/jupyter in every
+ * server's environment, as /usr/local/share/jupyter is searched without it) and the lessons from
+ * `optlab course build`, copied into each home by the recipe's pre_spawn_hook. Two students log in,
+ * each starts a server, completes lesson 1 on an optlab kernel through the server's REST/websocket
+ * kernel API (via the hub's proxy, with a token of their own), and the lesson's hidden checks pass;
+ * their kernels are separate processes that share no variables. Everything is stopped after, and
+ * the suite checks that no process it started is left.
+ */
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { KERNEL_BIN, tempDir } from "../kernel/client";
+import { alive, CellResult, Hub, HubKernel, processesUnder, ROOT, startHub, waitForServer } from "./hub-harness";
+import { PYTHON } from "./python";
+
+const LESSON = "01-gradient-descent.ipynb";
+const USERS = ["alice", "bob"] as const;
+const PASSWORD = `pw-${Math.random().toString(36).slice(2)}`;
+
+interface Cell {
+  id: string;
+  cell_type: string;
+  source: string | string[];
+  metadata: { tags?: string[]; optlab?: { exercise?: string; points?: number } };
+}
+const src = (c: Cell) => (Array.isArray(c.source) ? c.source.join("") : c.source);
+const tagged = (c: Cell, tag: string) => (c.metadata.tags ?? []).includes(tag);
+
+/** Fails (never skips) naming the Debian package when a command is missing. */
+function requireCommands(commands: Record<string, string>): void {
+  for (const [cmd, pkg] of Object.entries(commands)) {
+    const r = spawnSync("sh", ["-c", `command -v ${cmd}`], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`${cmd} not found: install the Debian package ${pkg} (listed in .ci/apt-packages)`);
+  }
+}
+
+function optlab(args: string[]): string {
+  const r = spawnSync(process.execPath, [KERNEL_BIN, ...args], { cwd: ROOT, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`optlab ${args.join(" ")} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return r.stdout + r.stderr;
+}
+
+describe("JupyterHub 3.0 (Debian): a course on the optlab kernel for two students", function () {
+  this.timeout(600_000);
+  let dir: string;
+  let prefix: string;
+  let course: string;
+  let hub: Hub | undefined;
+  let proxyPid: number | undefined;
+  const tokens: Record<string, string> = {};
+  const kernels: Record<string, HubKernel> = {};
+  const serverPids: Record<string, number> = {};
+
+  before(async function () {
+    requireCommands({ jupyterhub: "jupyterhub", "jupyterhub-singleuser": "jupyterhub", "configurable-http-proxy": "node-configurable-http-proxy" });
+    dir = tempDir("optlab-hub-");
+    prefix = path.join(dir, "prefix");
+    course = path.join(dir, "course");
+    optlab(["install", "--prefix", prefix]);
+    optlab(["course", "build", path.join(ROOT, "notebooks", "course"), "--out", course, "--no-html"]);
+    hub = await startHub({ dir, courseDir: path.join(course, "student"), spawnerEnv: { JUPYTER_PATH: path.join(prefix, "share", "jupyter") }, password: PASSWORD });
+    proxyPid = Number(fs.readFileSync(path.join(dir, "proxy.pid"), "utf8"));
+  });
+
+  after(async function () {
+    for (const k of Object.values(kernels)) await k.shutdown().catch(() => undefined);
+    await hub?.stop();
+    // Whatever a failed test left behind goes too (the last test asserts there is nothing).
+    for (const pid of [...processesUnder(dir ?? "/nonexistent").keys(), proxyPid ?? 0].filter((p) => p > 0 && alive(p))) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        /* gone */
+      }
+    }
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("logs each student in with the password through the login form, and refuses a wrong one", async function () {
+    const login = (username: string, password: string) =>
+      fetch(`${hub!.url}/hub/login`, {
+        method: "POST", redirect: "manual",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ username, password }).toString(),
+      });
+    for (const user of USERS) {
+      const r = await login(user, PASSWORD);
+      assert.equal(r.status, 302, `${user}: login answered ${r.status}`);
+      assert.match(r.headers.get("set-cookie") ?? "", /jupyterhub-session-id=/);
+    }
+    const wrong = await login("alice", PASSWORD + "x");
+    assert.notEqual(wrong.status, 302, "a wrong password must not log in");
+    assert.doesNotMatch(wrong.headers.get("set-cookie") ?? "", /jupyterhub-hub-login=/);
+    // The login created the users (DummyAuthenticator + allowed_users).
+    const names = (await hub!.api("GET", "users")).map((u: { name: string }) => u.name).sort();
+    assert.deepEqual(names, [...USERS]);
+  });
+
+  it("starts one server per student, each with the lessons in its home and the optlab kernelspec", async function () {
+    for (const user of USERS) await hub!.api("POST", `users/${user}/server`);
+    for (const user of USERS) {
+      await waitForServer(hub!, user);
+      tokens[user] = (await hub!.api("POST", `users/${user}/tokens`, { note: "e2e" })).token;
+      serverPids[user] = (await hub!.api("GET", `users/${user}`)).servers[""].state.pid;
+    }
+    assert.notEqual(serverPids.alice, serverPids.bob);
+    for (const user of USERS) {
+      const base = `${hub!.url}/user/${user}/api`;
+      const auth = { headers: { Authorization: `token ${tokens[user]}` } };
+      const specs = await (await fetch(`${base}/kernelspecs`, auth)).json();
+      assert.ok(specs.kernelspecs.optlab, `${user}: no optlab kernelspec: ${Object.keys(specs.kernelspecs)}`);
+      assert.equal(specs.kernelspecs.optlab.spec.display_name, "TypeScript (optlab)");
+      // The recipe's pre_spawn_hook gave every lesson of `optlab course build` to the student.
+      const listing = await (await fetch(`${base}/contents/course`, auth)).json();
+      const names = listing.content.map((e: { name: string }) => e.name).sort();
+      assert.deepEqual(names, fs.readdirSync(path.join(course, "student")).sort());
+      // A student's token opens their own server only.
+      const other = USERS.find((u) => u !== user)!;
+      const foreign = await fetch(`${hub!.url}/user/${other}/api/kernels`, { ...auth, redirect: "manual" });
+      assert.ok(foreign.status === 403 || foreign.status === 302, `${user}'s token reached ${other}'s server: HTTP ${foreign.status}`);
+    }
+  });
+
+  it("each student completes lesson 1 on an optlab kernel via the kernel API, and its hidden checks pass", async function () {
+    const teacher = JSON.parse(fs.readFileSync(path.join(course, "teacher", LESSON), "utf8")) as { cells: Cell[] };
+    const runLesson = async (user: string) => {
+      const auth = { headers: { Authorization: `token ${tokens[user]}` } };
+      const r = await fetch(`${hub!.url}/user/${user}/api/contents/course/${LESSON}?content=1`, auth);
+      assert.equal(r.status, 200, `${user}: GET their copy of ${LESSON}: HTTP ${r.status}`);
+      const mine = (await r.json()).content as { cells: Cell[] };
+      assert.ok(!mine.cells.some((c) => tagged(c, "hidden-check")), "the student version must not hold the hidden checks");
+      const byId = new Map(mine.cells.map((c) => [c.id, c]));
+      kernels[user] = await HubKernel.start(HubKernel.settings(hub!.url, user, tokens[user]), "optlab");
+      const results: { cell: Cell; role: string; result: CellResult }[] = [];
+      for (const cell of teacher.cells) {
+        if (cell.cell_type !== "code") continue;
+        let code: string;
+        let role = "lesson";
+        if (tagged(cell, "hidden-check")) {
+          role = "hidden-check"; // what `optlab grade` puts back
+          code = src(cell);
+        } else if (tagged(cell, "solution")) {
+          role = "solution"; // the student's answer, in place of the // TODO stub of their copy
+          assert.match(src(byId.get(cell.id)!), /TODO/, `${user}: ${cell.id} of their copy should be a stub`);
+          code = src(cell);
+        } else {
+          const own = byId.get(cell.id);
+          assert.ok(own, `${user}: their copy of ${LESSON} lacks cell ${cell.id}`);
+          code = src(own);
+          if (tagged(cell, "self-check")) role = "self-check";
+        }
+        results.push({ cell, role, result: await kernels[user].run(code) });
+      }
+      return results;
+    };
+    // Both at once: two kernels on two servers behind one hub.
+    const all = await Promise.all(USERS.map(runLesson));
+    for (const [i, results] of all.entries()) {
+      const user = USERS[i];
+      for (const { cell, role, result } of results) {
+        assert.equal(result.status, "ok", `${user}: ${role} cell ${cell.id} failed: ${JSON.stringify(result.error)}\n${result.text}`);
+        if (role === "self-check") {
+          assert.match(result.text, /✓/, `${user}: self-check ${cell.id} printed no ✓: ${result.text}`);
+          assert.doesNotMatch(result.text, /✗/, `${user}: self-check ${cell.id}: ${result.text}`);
+        }
+      }
+      // The lesson's live figures are widgets: their comms reached the student through the hub's proxy.
+      assert.ok(kernels[user].widgets.length > 0, `${user}: no widget comm was opened`);
+      const hidden = results.filter((r) => r.role === "hidden-check");
+      assert.equal(hidden.length, teacher.cells.filter((c) => tagged(c, "hidden-check")).length);
+      assert.ok(hidden.length >= 3, `${LESSON} should have a hidden check per exercise, found ${hidden.length}`);
+    }
+    // The oracle can fail: the stub of exercise 1.1 from bob's copy, then its hidden check.
+    const stubCell = teacher.cells.find((c) => tagged(c, "solution") && c.metadata.optlab?.exercise === "1.1")!;
+    const check = teacher.cells.find((c) => tagged(c, "hidden-check") && c.metadata.optlab?.exercise === "1.1")!;
+    const stub = await (await fetch(`${hub!.url}/user/bob/api/contents/course/${LESSON}?content=1`, { headers: { Authorization: `token ${tokens.bob}` } })).json();
+    const stubSource = src(stub.content.cells.find((c: Cell) => c.id === stubCell.id));
+    assert.equal((await kernels.bob.run(stubSource)).status, "ok", "the stub itself runs");
+    const failed = await kernels.bob.run(src(check));
+    assert.equal(failed.status, "error", `the hidden check of 1.1 passed on the // TODO stub: ${failed.text}`);
+  });
+
+  it("keeps the two kernels apart: own process, own home, no shared variables", async function () {
+    const marker = `secret-${Math.random().toString(36).slice(2)}`;
+    const probe = `console.log(JSON.stringify({ pid: process.pid, ppid: process.ppid, home: process.env.HOME, cwd: process.cwd() }));`;
+    const set = await kernels.alice.run(`const hubSecret = ${JSON.stringify(marker)};\n(globalThis as any).hubShared = ${JSON.stringify(marker)};\n${probe}`);
+    assert.equal(set.status, "ok", JSON.stringify(set));
+    const a = JSON.parse(set.text.trim());
+    const bobProbe = await kernels.bob.run(probe);
+    const b = JSON.parse(bobProbe.text.trim());
+    assert.notEqual(a.pid, b.pid);
+    assert.equal(a.ppid, serverPids.alice, "alice's kernel is a child of alice's server");
+    assert.equal(b.ppid, serverPids.bob, "bob's kernel is a child of bob's server");
+    assert.equal(a.home, path.join(hub!.homes, "alice"));
+    assert.equal(b.home, path.join(hub!.homes, "bob"));
+    assert.equal(a.cwd, a.home);
+    assert.equal(b.cwd, b.home);
+    // The same cell in both kernels: alice sees her variable, bob's kernel has never heard of it.
+    const read = `console.log(hubSecret);`;
+    const mine = await kernels.alice.run(read);
+    assert.equal(mine.status, "ok");
+    assert.equal(mine.text.trim(), marker);
+    const theirs = await kernels.bob.run(read);
+    assert.equal(theirs.status, "error", `bob's kernel read alice's variable: ${theirs.text}`);
+    assert.doesNotMatch(theirs.text + JSON.stringify(theirs.error), new RegExp(marker));
+    const global = await kernels.bob.run(`console.log(String((globalThis as any).hubShared));`);
+    assert.equal(global.status, "ok");
+    assert.equal(global.text.trim(), "undefined");
+  });
+
+  it("finds the @optlab/widgets JupyterLab extension from every student's server environment", async function () {
+    // JupyterLab's own discovery (Debian's jupyterlab_server), run from inside each student's kernel,
+    // i.e. with exactly the environment their server has.
+    const code = `import { execFileSync } from "child_process";
+console.log(execFileSync(${JSON.stringify(PYTHON)}, ["-c", ${JSON.stringify(
+      "import json; from jupyter_core.paths import jupyter_path; from jupyterlab_server.config import get_federated_extensions; " +
+      "e = get_federated_extensions(jupyter_path('labextensions')); print(json.dumps({k: v['ext_path'] for k, v in e.items()}))",
+    )}], { encoding: "utf8" }));`;
+    for (const user of USERS) {
+      const r = await kernels[user].run(code);
+      assert.equal(r.status, "ok", `${user}: ${JSON.stringify(r.error)} ${r.text}`);
+      const found = JSON.parse(r.text.trim()) as Record<string, string>;
+      assert.ok(found["@optlab/widgets"], `${user}: @optlab/widgets not found; found ${Object.keys(found)}`);
+      assert.equal(found["@optlab/widgets"], path.join(prefix, "share", "jupyter", "labextensions", "@optlab", "widgets"));
+    }
+  });
+
+  it("stops the kernels, the servers and the hub, leaving no process behind", async function () {
+    const kernelPids: number[] = [];
+    for (const user of USERS) {
+      const r = await kernels[user].run(`console.log(process.pid)`);
+      kernelPids.push(Number(r.text.trim()));
+    }
+    for (const user of USERS) {
+      await kernels[user].shutdown();
+      delete kernels[user];
+    }
+    for (const user of USERS) await hub!.api("DELETE", `users/${user}/server`);
+    const deadline = Date.now() + 30_000;
+    while ([...kernelPids, ...Object.values(serverPids)].some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    for (const pid of [...kernelPids, ...Object.values(serverPids)]) assert.ok(!alive(pid), `process ${pid} still runs after its server was stopped`);
+    assert.ok(alive(proxyPid!), "the proxy runs while the hub does");
+    await hub!.stop();
+    assert.equal(hub!.proc.exitCode, 0, `jupyterhub exited with ${hub!.proc.exitCode ?? hub!.proc.signalCode} on SIGTERM`);
+    const until = Date.now() + 10_000;
+    while (alive(proxyPid!) && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+    assert.ok(!alive(proxyPid!), `configurable-http-proxy (pid ${proxyPid}) outlived the hub`);
+    const left = processesUnder(dir);
+    assert.equal(left.size, 0, `left running: ${[...left].map(([p, c]) => `${p} ${c}`).join("; ")}`);
+  });
+});
