@@ -34,8 +34,15 @@ c.Authenticator.allowed_users = set()  # everyone in STUDENTS_GROUP below, plus 
 c.PAMAuthenticator.allowed_groups = {STUDENTS_GROUP}
 c.Authenticator.admin_users = {"teacher"}
 
+# The students' front end. Debian packages no JupyterLab: this repository's lab/ is JupyterLab 4
+# built from the npm packages (cd lab && npm ci && npm run build), served by Debian's
+# jupyterlab_server as a jupyter-server extension (lab/launcher.py) of every single-user server.
+# It loads prebuilt extensions, @optlab/widgets among them, from <Jupyter path>/labextensions.
+OPTLAB_LAB_DIR = os.environ.get("OPTLAB_LAB_DIR", "/opt/optlab/lab")
+c.Spawner.environment = {"PYTHONPATH": OPTLAB_LAB_DIR}
+c.Spawner.args = ["--ServerApp.jpserver_extensions=launcher=True"]
 c.Spawner.notebook_dir = "~"
-c.Spawner.default_url = f"/tree/{COURSE_FOLDER}"
+c.Spawner.default_url = f"/lab/tree/{COURSE_FOLDER}"
 
 
 def home_of(spawner):

@@ -5,15 +5,36 @@
  * and a kernel client for the single-user servers behind it (@jupyterlab/services, the client
  * JupyterLab itself uses, over the hub's proxy).
  */
-import { ChildProcess, spawn } from "child_process";
+import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import { Kernel, KernelManager, KernelMessage, ServerConnection } from "@jupyterlab/services";
-import WebSocket from "ws";
+
+// The WebSocket implementation @jupyterlab/services uses in node (ws, its own dependency; no types installed).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const NodeWebSocket = require("ws") as typeof globalThis.WebSocket;
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const RECIPE_CONFIG = path.join(ROOT, "docs", "jupyterhub_config.py");
+/** JupyterLab 4 built from npm (lab/README.md): the students' front end in the recipe. */
+export const LAB = path.join(ROOT, "lab");
+
+/**
+ * lab/'s own `npm ci` when its node_modules is missing or older than its lock file, then its build
+ * (a no-op while lab/build/stamp.json matches the inputs), as test/e2e/jupyterlab.test.ts does.
+ */
+export function ensureLabBuild(): void {
+  const run = (cmd: string, args: string[]) => {
+    const r = spawnSync(cmd, args, { cwd: LAB, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} (in lab/) failed:\n${r.stdout}\n${r.stderr}`);
+  };
+  const installed = path.join(LAB, "node_modules", ".package-lock.json");
+  if (!fs.existsSync(installed) || fs.statSync(installed).mtimeMs < fs.statSync(path.join(LAB, "package-lock.json")).mtimeMs) {
+    run("npm", ["ci", "--no-audit", "--no-fund"]);
+  }
+  run(process.execPath, ["build.mjs"]);
+}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -78,9 +99,9 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     `c.Authenticator.admin_users = set()`,
     `c.JupyterHub.spawner_class = "simple"`,
     `c.SimpleLocalProcessSpawner.home_dir_template = ${py(path.join(homes, "{username}"))}`,
-    `c.Spawner.environment = ${py(opts.spawnerEnv)}`,
+    `c.Spawner.environment = {**c.Spawner.environment, **${py(opts.spawnerEnv)}}`,
     // jupyter-server refuses to run as root without this; the test may run as root (CI does).
-    `c.Spawner.args = ["--allow-root"] if os.geteuid() == 0 else []`,
+    `c.Spawner.args = list(c.Spawner.args) + (["--allow-root"] if os.geteuid() == 0 else [])`,
     `c.Spawner.http_timeout = 60`,
     `c.Spawner.start_timeout = 60`,
     `c.JupyterHub.services = [{"name": "e2e", "api_token": ${py(token)}}]`,
@@ -91,7 +112,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
   let log = "";
   const proc = spawn("jupyterhub", ["-f", config], {
     cwd: opts.dir,
-    env: { ...process.env, OPTLAB_COURSE_DIR: opts.courseDir },
+    env: { ...process.env, OPTLAB_COURSE_DIR: opts.courseDir, OPTLAB_LAB_DIR: LAB },
     stdio: ["ignore", "pipe", "pipe"],
   });
   proc.stdout!.on("data", (d) => (log += d));
@@ -176,7 +197,7 @@ export class HubKernel {
       wsUrl: `${hubUrl.replace(/^http/, "ws")}/user/${user}/`,
       token,
       appendToken: true,
-      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+      WebSocket: NodeWebSocket,
       fetch, Request, Headers,
     });
   }

@@ -17,8 +17,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { KERNEL_BIN, tempDir } from "../kernel/client";
-import { alive, CellResult, Hub, HubKernel, processesUnder, ROOT, startHub, waitForServer } from "./hub-harness";
-import { PYTHON } from "./python";
+import { alive, CellResult, ensureLabBuild, Hub, HubKernel, processesUnder, ROOT, startHub, waitForServer } from "./hub-harness";
+import { requirePythonModules } from "./python";
 
 const LESSON = "01-gradient-descent.ipynb";
 const USERS = ["alice", "bob"] as const;
@@ -60,12 +60,17 @@ describe("JupyterHub 3.0 (Debian): a course on the optlab kernel for two student
 
   before(async function () {
     requireCommands({ jupyterhub: "jupyterhub", "jupyterhub-singleuser": "jupyterhub", "configurable-http-proxy": "node-configurable-http-proxy" });
+    requirePythonModules({ jupyterlab_server: "python3-jupyterlab-server" });
+    ensureLabBuild();
     dir = tempDir("optlab-hub-");
     prefix = path.join(dir, "prefix");
     course = path.join(dir, "course");
     optlab(["install", "--prefix", prefix]);
     optlab(["course", "build", path.join(ROOT, "notebooks", "course"), "--out", course, "--no-html"]);
-    hub = await startHub({ dir, courseDir: path.join(course, "student"), spawnerEnv: { JUPYTER_PATH: path.join(prefix, "share", "jupyter") }, password: PASSWORD });
+    hub = await startHub({
+      dir, courseDir: path.join(course, "student"), password: PASSWORD,
+      spawnerEnv: { JUPYTER_PATH: path.join(prefix, "share", "jupyter"), PYTHONDONTWRITEBYTECODE: "1" },
+    });
     proxyPid = Number(fs.readFileSync(path.join(dir, "proxy.pid"), "utf8"));
   });
 
@@ -215,20 +220,23 @@ describe("JupyterHub 3.0 (Debian): a course on the optlab kernel for two student
     assert.equal(global.text.trim(), "undefined");
   });
 
-  it("finds the @optlab/widgets JupyterLab extension from every student's server environment", async function () {
-    // JupyterLab's own discovery (Debian's jupyterlab_server), run from inside each student's kernel,
-    // i.e. with exactly the environment their server has.
-    const code = `import { execFileSync } from "child_process";
-console.log(execFileSync(${JSON.stringify(PYTHON)}, ["-c", ${JSON.stringify(
-      "import json; from jupyter_core.paths import jupyter_path; from jupyterlab_server.config import get_federated_extensions; " +
-      "e = get_federated_extensions(jupyter_path('labextensions')); print(json.dumps({k: v['ext_path'] for k, v in e.items()}))",
-    )}], { encoding: "utf8" }));`;
+  it("serves each student JupyterLab with the @optlab/widgets extension, opening on their lesson", async function () {
     for (const user of USERS) {
-      const r = await kernels[user].run(code);
-      assert.equal(r.status, "ok", `${user}: ${JSON.stringify(r.error)} ${r.text}`);
-      const found = JSON.parse(r.text.trim()) as Record<string, string>;
-      assert.ok(found["@optlab/widgets"], `${user}: @optlab/widgets not found; found ${Object.keys(found)}`);
-      assert.equal(found["@optlab/widgets"], path.join(prefix, "share", "jupyter", "labextensions", "@optlab", "widgets"));
+      const auth = { headers: { Authorization: `token ${tokens[user]}` } };
+      const page = await fetch(`${hub!.url}/user/${user}/lab/tree/course/${LESSON}`, auth);
+      assert.equal(page.status, 200, `${user}: GET /lab/tree/course/${LESSON}: HTTP ${page.status}`);
+      const html = await page.text();
+      const m = /<script id="jupyter-config-data" type="application\/json">([\s\S]*?)<\/script>/.exec(html);
+      assert.ok(m, `${user}: the page has no jupyter-config-data`);
+      const config = JSON.parse(m[1]) as { appName: string; fullLabextensionsUrl: string; treePath?: string; federated_extensions: { name: string; load: string }[] };
+      assert.equal(config.appName, "JupyterLab");
+      const widgets = config.federated_extensions.find((e) => e.name === "@optlab/widgets");
+      assert.ok(widgets, `${user}: JupyterLab lists no @optlab/widgets extension: ${JSON.stringify(config.federated_extensions)}`);
+      // The module-federation entry the browser loads, from the optlab install's labextensions folder.
+      const entry = await fetch(`${hub!.url}${config.fullLabextensionsUrl}/@optlab/widgets/${widgets.load}`, auth);
+      assert.equal(entry.status, 200, `${user}: ${widgets.load}: HTTP ${entry.status}`);
+      const installed = fs.readFileSync(path.join(prefix, "share", "jupyter", "labextensions", "@optlab", "widgets", widgets.load), "utf8");
+      assert.equal(await entry.text(), installed);
     }
   });
 
