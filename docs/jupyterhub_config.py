@@ -30,7 +30,8 @@ c.JupyterHub.cookie_secret_file = "/var/lib/jupyterhub/jupyterhub_cookie_secret"
 # "Cannot find module 'commander'". NODE_PATH gives it the folder back, for the proxy only.
 c.ConfigurableHTTPProxy.command = ["env", "NODE_PATH=/usr/share/nodejs", "configurable-http-proxy"]
 
-c.Authenticator.allowed_users = set()  # everyone in STUDENTS_GROUP below, plus these names
+# Who may log in: the members of STUDENTS_GROUP (put the teacher's account in it too). The
+# teacher is an admin: they can open, start and stop any student's server from /hub/admin.
 c.PAMAuthenticator.allowed_groups = {STUDENTS_GROUP}
 c.Authenticator.admin_users = {"teacher"}
 
@@ -39,6 +40,7 @@ c.Authenticator.admin_users = {"teacher"}
 # jupyterlab_server as a jupyter-server extension (lab/launcher.py) of every single-user server.
 # It loads prebuilt extensions, @optlab/widgets among them, from <Jupyter path>/labextensions.
 OPTLAB_LAB_DIR = os.environ.get("OPTLAB_LAB_DIR", "/opt/optlab/lab")
+c.Spawner.cmd = ["/usr/bin/jupyterhub-singleuser"]  # Debian's, whatever python3 comes first on PATH
 c.Spawner.environment = {"PYTHONPATH": OPTLAB_LAB_DIR}
 c.Spawner.args = ["--ServerApp.jpserver_extensions=launcher=True"]
 c.Spawner.notebook_dir = "~"

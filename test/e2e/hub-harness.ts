@@ -17,6 +17,8 @@ const NodeWebSocket = require("ws") as typeof globalThis.WebSocket;
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const RECIPE_CONFIG = path.join(ROOT, "docs", "jupyterhub_config.py");
+/** Debian's jupyterhub (its scripts run /usr/bin/python3, never a pyenv/venv shim first on PATH). */
+export const JUPYTERHUB = "/usr/bin/jupyterhub";
 /** JupyterLab 4 built from npm (lab/README.md): the students' front end in the recipe. */
 export const LAB = path.join(ROOT, "lab");
 
@@ -110,7 +112,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     "",
   ].join("\n"));
   let log = "";
-  const proc = spawn("jupyterhub", ["-f", config], {
+  const proc = spawn(JUPYTERHUB, ["-f", config], {
     cwd: opts.dir,
     env: { ...process.env, OPTLAB_COURSE_DIR: opts.courseDir, OPTLAB_LAB_DIR: LAB },
     stdio: ["ignore", "pipe", "pipe"],

@@ -16,12 +16,15 @@ import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import type { BrowserContext } from "playwright-core";
 import { KERNEL_BIN, tempDir } from "../kernel/client";
-import { alive, CellResult, ensureLabBuild, Hub, HubKernel, processesUnder, ROOT, startHub, waitForServer } from "./hub-harness";
+import { alive, CellResult, ensureLabBuild, Hub, JUPYTERHUB, HubKernel, processesUnder, ROOT, startHub, waitForServer } from "./hub-harness";
 import { requirePythonModules } from "./python";
+import { CHROMIUM, launchBrowser } from "./widgets-harness";
 
 const LESSON = "01-gradient-descent.ipynb";
 const USERS = ["alice", "bob"] as const;
+const ARTIFACTS = path.join(ROOT, "out", "artifacts", "jupyterhub");
 const PASSWORD = `pw-${Math.random().toString(36).slice(2)}`;
 
 interface Cell {
@@ -33,11 +36,10 @@ interface Cell {
 const src = (c: Cell) => (Array.isArray(c.source) ? c.source.join("") : c.source);
 const tagged = (c: Cell, tag: string) => (c.metadata.tags ?? []).includes(tag);
 
-/** Fails (never skips) naming the Debian package when a command is missing. */
-function requireCommands(commands: Record<string, string>): void {
-  for (const [cmd, pkg] of Object.entries(commands)) {
-    const r = spawnSync("sh", ["-c", `command -v ${cmd}`], { encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`${cmd} not found: install the Debian package ${pkg} (listed in .ci/apt-packages)`);
+/** Fails (never skips) naming the Debian package when one of its files is missing. */
+function requireFiles(files: Record<string, string>): void {
+  for (const [file, pkg] of Object.entries(files)) {
+    if (!fs.existsSync(file)) throw new Error(`${file} not found: install the Debian package ${pkg} (listed in .ci/apt-packages)`);
   }
 }
 
@@ -57,9 +59,10 @@ describe("JupyterHub 3.0 (Debian): a course on the optlab kernel for two student
   const tokens: Record<string, string> = {};
   const kernels: Record<string, HubKernel> = {};
   const serverPids: Record<string, number> = {};
+  let browser: BrowserContext | undefined;
 
   before(async function () {
-    requireCommands({ jupyterhub: "jupyterhub", "jupyterhub-singleuser": "jupyterhub", "configurable-http-proxy": "node-configurable-http-proxy" });
+    requireFiles({ [JUPYTERHUB]: "jupyterhub", "/usr/bin/jupyterhub-singleuser": "jupyterhub", "/usr/bin/configurable-http-proxy": "node-configurable-http-proxy" });
     requirePythonModules({ jupyterlab_server: "python3-jupyterlab-server" });
     ensureLabBuild();
     dir = tempDir("optlab-hub-");
@@ -75,6 +78,7 @@ describe("JupyterHub 3.0 (Debian): a course on the optlab kernel for two student
   });
 
   after(async function () {
+    await browser?.close().catch(() => undefined);
     for (const k of Object.values(kernels)) await k.shutdown().catch(() => undefined);
     await hub?.stop();
     // Whatever a failed test left behind goes too (the last test asserts there is nothing).
@@ -237,6 +241,63 @@ describe("JupyterHub 3.0 (Debian): a course on the optlab kernel for two student
       assert.equal(entry.status, 200, `${user}: ${widgets.load}: HTTP ${entry.status}`);
       const installed = fs.readFileSync(path.join(prefix, "share", "jupyter", "labextensions", "@optlab", "widgets", widgets.load), "utf8");
       assert.equal(await entry.text(), installed);
+    }
+  });
+
+  it("a student signs in on the hub's page in Chromium, and JupyterLab runs lesson 1's live figures", async function () {
+    if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install the Debian package chromium (listed in .ci/apt-packages)`);
+    browser = await launchBrowser(path.join(dir, "chromium-profile"));
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    try {
+      await page.goto(`${hub!.url}/hub/login`);
+      await page.fill("#username_input", "alice");
+      await page.fill("#password_input", PASSWORD);
+      await Promise.all([page.waitForURL(/\/(hub\/home|hub\/spawn-pending|user\/alice)/), page.click("#login_submit")]);
+      // The hub's cookie, then the single-user server's OAuth hand-shake with the hub, open the lesson.
+      await page.goto(`${hub!.url}/user/alice/lab/tree/course/${LESSON}`);
+      await page.waitForSelector('body[data-lab-restored="true"]', { state: "attached", timeout: 120_000 });
+      assert.equal(new URL(page.url()).pathname, `/user/alice/lab/tree/course/${LESSON}`);
+      await page.locator(".jp-StatusBar-Widget").getByText("TypeScript (optlab) | Idle").waitFor({ timeout: 120_000 });
+      const federated = await page.evaluate(() => (globalThis as any).labFederated as { name: string; ok: boolean }[]);
+      assert.deepEqual(federated.filter((f) => f.name === "@optlab/widgets"), [{ name: "@optlab/widgets", ok: true }]);
+
+      // Runs the lesson's first code cells in order, as the student would, with Shift+Enter.
+      const cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell");
+      const teacher = JSON.parse(fs.readFileSync(path.join(course, "teacher", LESSON), "utf8")) as { cells: Cell[] };
+      const figureCell = teacher.cells.findIndex((c) => /new CurvesView\(/.test(src(c)) && !/interact\(/.test(src(c)));
+      const sliderCell = teacher.cells.findIndex((c) => /interact\(/.test(src(c)));
+      assert.ok(figureCell > 0 && sliderCell > figureCell, `lesson 1 changed: figure cell ${figureCell}, slider cell ${sliderCell}`);
+      for (let i = 0; i <= sliderCell; i++) {
+        if (teacher.cells[i].cell_type !== "code") continue;
+        const c = cells.nth(i);
+        const prompt = c.locator(".jp-InputArea-prompt");
+        await c.locator(".jp-InputPrompt").click();
+        await page.keyboard.press("Escape");
+        await page.keyboard.press("Shift+Enter");
+        await page.waitForFunction((el) => /^\[\d+\]:$/.test((el as any).textContent.trim()), await prompt.elementHandle(), { timeout: 120_000 });
+        const err = c.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]');
+        assert.equal(await err.count(), 0, `cell ${i} failed: ${(await err.count()) ? await err.first().innerText() : ""}`);
+      }
+      // The static figure: one line per step size (0.5, 1, 1.9, 2.05 × 1/L); the live one: a slider and its curve.
+      const fig = cells.nth(figureCell).locator(".optlab-CurvesView");
+      await fig.locator("path.series-line").first().waitFor({ timeout: 60_000 });
+      assert.equal(await fig.locator("path.series-line").count(), 4);
+      const live = cells.nth(sliderCell);
+      await live.locator(".widget-slider").waitFor({ timeout: 60_000 });
+      await live.locator(".optlab-CurvesView path.series-line").first().waitFor({ timeout: 60_000 });
+      fs.mkdirSync(ARTIFACTS, { recursive: true });
+      await cells.nth(figureCell).scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(ARTIFACTS, "alice-lesson1.png") });
+      await live.screenshot({ path: path.join(ARTIFACTS, "alice-lesson1-slider.png") });
+    } catch (e) {
+      await page.screenshot({ path: path.join(dir, "failure.png") }).catch(() => undefined);
+      throw new Error(`${(e as Error).message}\npage errors: ${JSON.stringify(errors)}\nhub log:\n${hub!.log().slice(-3000)}`);
+    } finally {
+      await browser.close();
+      browser = undefined;
     }
   });
 
