@@ -70,9 +70,13 @@ describe("JupyterHub 3.0 (Debian): a course on the optlab kernel for two student
     course = path.join(dir, "course");
     optlab(["install", "--prefix", prefix]);
     optlab(["course", "build", path.join(ROOT, "notebooks", "course"), "--out", course, "--no-html"]);
+    // The recipe's optional system-wide labconfig (/etc/jupyter there): no "Jupyter news?" pop-up.
+    const etc = path.join(dir, "etc", "jupyter");
+    fs.mkdirSync(path.join(etc, "labconfig"), { recursive: true });
+    fs.writeFileSync(path.join(etc, "labconfig", "page_config.json"), JSON.stringify({ disabledExtensions: { "@jupyterlab/apputils-extension:announcements": true } }));
     hub = await startHub({
       dir, courseDir: path.join(course, "student"), password: PASSWORD,
-      spawnerEnv: { JUPYTER_PATH: path.join(prefix, "share", "jupyter"), PYTHONDONTWRITEBYTECODE: "1" },
+      spawnerEnv: { JUPYTER_PATH: path.join(prefix, "share", "jupyter"), JUPYTER_CONFIG_PATH: etc, PYTHONDONTWRITEBYTECODE: "1" },
     });
     proxyPid = Number(fs.readFileSync(path.join(dir, "proxy.pid"), "utf8"));
   });
