@@ -4,12 +4,10 @@
 # each gets a single-user Jupyter server running as themselves (LocalProcessSpawner, the default).
 # The optlab kernelspec and widgets extension come from `optlab install --prefix /usr/local`,
 # which Debian's Jupyter searches (/usr/local/share/jupyter); the student notebooks come from
-# `optlab course build` and are copied into each home on the first start. See docs/jupyterhub.md.
+# `optlab course build` and are copied into each home when its server starts. See docs/jupyterhub.md.
 #
 # Run as root:  jupyterhub -f /etc/jupyterhub/jupyterhub_config.py
 import os
-import pwd
-import shutil
 
 c = get_config()  # noqa: F821 (provided by JupyterHub when it loads this file)
 
@@ -40,46 +38,17 @@ c.Authenticator.admin_users = {"teacher"}
 # jupyterlab_server as a jupyter-server extension (lab/launcher.py) of every single-user server.
 # It loads prebuilt extensions, @optlab/widgets among them, from <Jupyter path>/labextensions.
 OPTLAB_LAB_DIR = os.environ.get("OPTLAB_LAB_DIR", "/opt/optlab/lab")
-c.Spawner.cmd = ["/usr/bin/jupyterhub-singleuser"]  # Debian's, whatever python3 comes first on PATH
-c.Spawner.environment = {"PYTHONPATH": OPTLAB_LAB_DIR}
+c.Spawner.environment = {"PYTHONPATH": OPTLAB_LAB_DIR, "OPTLAB_COURSE_DIR": COURSE_STUDENT_DIR}
 c.Spawner.args = ["--ServerApp.jpserver_extensions=launcher=True"]
 c.Spawner.notebook_dir = "~"
+
+# The lessons: before the server starts, as the student (so never with root's rights inside a
+# home the student controls), the course files they do not have yet are copied into
+# ~/course; cp -n never overwrites their work. A lesson published later appears at the next
+# start. Then Debian's single-user server (not whatever python3 comes first on PATH) takes over.
+COPY_LESSONS = (
+    f'mkdir -p "$HOME/{COURSE_FOLDER}" && cp -Rn "$OPTLAB_COURSE_DIR/." "$HOME/{COURSE_FOLDER}/"; '
+    'exec /usr/bin/jupyterhub-singleuser "$@"'
+)
+c.Spawner.cmd = ["/bin/sh", "-c", COPY_LESSONS, "jupyterhub-singleuser"]
 c.Spawner.default_url = f"/lab/tree/{COURSE_FOLDER}"
-
-
-def home_of(spawner):
-    """The student's home: the spawner's own idea of it (SimpleLocalProcessSpawner) or the passwd entry."""
-    home = getattr(spawner, "home_dir", None)
-    return home if home else pwd.getpwnam(spawner.user.name).pw_dir
-
-
-def owner_of(name):
-    """(uid, gid) of a Unix account, or None where the user has no account (test spawners)."""
-    try:
-        entry = pwd.getpwnam(name)
-    except KeyError:
-        return None
-    return entry.pw_uid, entry.pw_gid
-
-
-def copy_lessons(spawner):
-    """Copies the course files a student does not have yet into ~/course; never overwrites their work."""
-    if not os.path.isdir(COURSE_STUDENT_DIR):
-        spawner.log.warning("optlab course: %s does not exist; run optlab course build", COURSE_STUDENT_DIR)
-        return
-    dest = os.path.join(home_of(spawner), COURSE_FOLDER)
-    owner = owner_of(spawner.user.name)
-    os.makedirs(dest, exist_ok=True)
-    if owner and os.geteuid() == 0:
-        os.chown(dest, *owner)
-    for name in sorted(os.listdir(COURSE_STUDENT_DIR)):
-        target = os.path.join(dest, name)
-        if not os.path.isfile(os.path.join(COURSE_STUDENT_DIR, name)) or os.path.exists(target):
-            continue
-        shutil.copyfile(os.path.join(COURSE_STUDENT_DIR, name), target)
-        if owner and os.geteuid() == 0:
-            os.chown(target, *owner)
-        spawner.log.info("optlab course: gave %s to %s", name, spawner.user.name)
-
-
-c.Spawner.pre_spawn_hook = copy_lessons

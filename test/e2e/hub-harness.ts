@@ -54,7 +54,7 @@ const py = (v: unknown) => JSON.stringify(v); // JSON strings, lists and dicts a
 export interface HubOptions {
   /** Scratch folder: homes/, the hub's database, cookie secret, proxy pid file, config. */
   dir: string;
-  /** Student notebooks copied into each home by the recipe's pre_spawn_hook. */
+  /** Student notebooks copied into each home by the recipe's server command. */
   courseDir: string;
   /** Environment of every single-user server (e.g. JUPYTER_PATH to the optlab install). */
   spawnerEnv: Record<string, string>;

@@ -6,7 +6,7 @@
  *
  * The optlab kernel comes from `optlab install --prefix P` (JUPYTER_PATH=P/share/jupyter in every
  * server's environment, as /usr/local/share/jupyter is searched without it) and the lessons from
- * `optlab course build`, copied into each home by the recipe's pre_spawn_hook. Two students log in,
+ * `optlab course build`, copied into each home by the recipe's server command. Two students log in,
  * each starts a server, completes lesson 1 on an optlab kernel through the server's REST/websocket
  * kernel API (via the hub's proxy, with a token of their own), and the lesson's hidden checks pass;
  * their kernels are separate processes that share no variables. Everything is stopped after, and
@@ -117,6 +117,10 @@ describe("JupyterHub 3.0 (Debian): a course on the optlab kernel for two student
   });
 
   it("starts one server per student, each with the lessons in its home and the optlab kernelspec", async function () {
+    // alice already has a course/README.md of her own: the copy must keep it.
+    const ownNotes = `alice's own notes ${Math.random()}`;
+    fs.mkdirSync(path.join(hub!.homes, "alice", "course"), { recursive: true });
+    fs.writeFileSync(path.join(hub!.homes, "alice", "course", "README.md"), ownNotes);
     for (const user of USERS) await hub!.api("POST", `users/${user}/server`);
     for (const user of USERS) {
       await waitForServer(hub!, user);
@@ -130,10 +134,13 @@ describe("JupyterHub 3.0 (Debian): a course on the optlab kernel for two student
       const specs = await (await fetch(`${base}/kernelspecs`, auth)).json();
       assert.ok(specs.kernelspecs.optlab, `${user}: no optlab kernelspec: ${Object.keys(specs.kernelspecs)}`);
       assert.equal(specs.kernelspecs.optlab.spec.display_name, "TypeScript (optlab)");
-      // The recipe's pre_spawn_hook gave every lesson of `optlab course build` to the student.
+      // The recipe's start command gave every file of `optlab course build`'s student/ to the student.
       const listing = await (await fetch(`${base}/contents/course`, auth)).json();
       const names = listing.content.map((e: { name: string }) => e.name).sort();
       assert.deepEqual(names, fs.readdirSync(path.join(course, "student")).sort());
+      const readme = await (await fetch(`${base}/contents/course/README.md?content=1`, auth)).json();
+      if (user === "alice") assert.equal(readme.content, ownNotes, "the lessons copy overwrote alice's own file");
+      else assert.equal(readme.content, fs.readFileSync(path.join(course, "student", "README.md"), "utf8"));
       // A student's token opens their own server only.
       const other = USERS.find((u) => u !== user)!;
       const foreign = await fetch(`${hub!.url}/user/${other}/api/kernels`, { ...auth, redirect: "manual" });
