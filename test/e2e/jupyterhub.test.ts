@@ -62,6 +62,7 @@ describe("JupyterHub 3.0 (Debian): a course on the optlab kernel for two student
   let browser: BrowserContext | undefined;
 
   before(async function () {
+    this.timeout(900_000); // a first run installs and builds lab/ (lab/README.md)
     requireFiles({ [JUPYTERHUB]: "jupyterhub", "/usr/bin/jupyterhub-singleuser": "jupyterhub", "/usr/bin/configurable-http-proxy": "node-configurable-http-proxy" });
     requirePythonModules({ jupyterlab_server: "python3-jupyterlab-server" });
     ensureLabBuild();
@@ -106,7 +107,7 @@ describe("JupyterHub 3.0 (Debian): a course on the optlab kernel for two student
     for (const user of USERS) {
       const r = await login(user, PASSWORD);
       assert.equal(r.status, 302, `${user}: login answered ${r.status}`);
-      assert.match(r.headers.get("set-cookie") ?? "", /jupyterhub-session-id=/);
+      assert.match(r.headers.get("set-cookie") ?? "", /jupyterhub-hub-login=/);
     }
     const wrong = await login("alice", PASSWORD + "x");
     assert.notEqual(wrong.status, 302, "a wrong password must not log in");
