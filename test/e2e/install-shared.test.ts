@@ -43,27 +43,31 @@ function modes(root: string): Map<string, number> {
   return found;
 }
 
-describe("optlab install --prefix: a kernel every user can start", function () {
+describe("optlab install --prefix / --sys-prefix: a kernel every user can start", function () {
   this.timeout(180_000);
 
-  it("writes a world-readable kernelspec and labextension even under umask 077", function () {
-    const dir = tempDir("optlab-shared-");
-    try {
-      const prefix = path.join(dir, "prefix");
-      const r = spawnSync("sh", ["-c", 'umask 077 && exec "$0" "$@"', process.execPath, KERNEL_BIN, "install", "--prefix", prefix], { encoding: "utf8" });
-      assert.equal(r.status, 0, r.stderr);
-      const written = modes(path.join(prefix, "share"));
-      assert.ok([...written.keys()].some((p) => p.endsWith(path.join("kernels", "optlab", "kernel.json"))));
-      assert.ok([...written.keys()].some((p) => /labextensions\/@optlab\/widgets\/static\/remoteEntry\.[0-9a-f]+\.js$/.test(p)));
-      for (const [p, mode] of written) {
-        const dirLike = fs.statSync(p).isDirectory();
-        assert.equal(mode & 0o004, 0o004, `${p} is not readable by others (${(mode & 0o777).toString(8)})`);
-        if (dirLike) assert.equal(mode & 0o001, 0o001, `${p} is not searchable by others (${(mode & 0o777).toString(8)})`);
+  for (const scope of ["--prefix", "--sys-prefix"] as const) {
+    it(`${scope}: writes a world-readable kernelspec and labextension even under umask 077`, function () {
+      const dir = tempDir("optlab-shared-");
+      try {
+        const prefix = path.join(dir, "prefix");
+        // --sys-prefix targets the active virtualenv: VIRTUAL_ENV's share/jupyter, as jupyter's own --sys-prefix.
+        const args = scope === "--prefix" ? ["install", "--prefix", prefix] : ["install", "--sys-prefix"];
+        const env = { ...process.env, VIRTUAL_ENV: scope === "--sys-prefix" ? prefix : "" };
+        const r = spawnSync("sh", ["-c", 'umask 077 && exec "$0" "$@"', process.execPath, KERNEL_BIN, ...args], { encoding: "utf8", env });
+        assert.equal(r.status, 0, r.stderr);
+        const written = modes(path.join(prefix, "share"));
+        assert.ok([...written.keys()].some((p) => p.endsWith(path.join("jupyter", "kernels", "optlab", "kernel.json"))));
+        assert.ok([...written.keys()].some((p) => /jupyter\/labextensions\/@optlab\/widgets\/static\/remoteEntry\.[0-9a-f]+\.js$/.test(p)));
+        for (const [p, mode] of written) {
+          assert.equal(mode & 0o004, 0o004, `${p} is not readable by others (${(mode & 0o777).toString(8)})`);
+          if (fs.statSync(p).isDirectory()) assert.equal(mode & 0o001, 0o001, `${p} is not searchable by others (${(mode & 0o777).toString(8)})`);
+        }
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
       }
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    });
+  }
 
   it("starts for another user (nobody) with that user's HOME, or warns at install time why it cannot", function () {
     if (process.getuid?.() !== 0) throw new Error("this test switches to the user nobody and needs root (CI runs as root)");
