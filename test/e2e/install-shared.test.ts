@@ -89,7 +89,7 @@ describe("optlab install --prefix / --sys-prefix: a kernel every user can start"
         cwd: home, encoding: "utf8", timeout: 120_000,
         env: { PATH: process.env.PATH, HOME: home, JUPYTER_PATH: path.join(prefix, "share", "jupyter"), PYTHONDONTWRITEBYTECODE: "1" },
       });
-      const problems = notUsableByOthers(spec.argv.slice(0, 2));
+      const problems = notUsableByOthers([spec.argv[1]], [spec.argv[0]]);
       if (problems.length === 0) {
         assert.equal(r.status, 0, `as nobody: ${r.stdout}\n${r.stderr}`);
         const res = JSON.parse(r.stdout.trim().split("\n").pop()!);

@@ -63,9 +63,9 @@ export function install(opts: InstallOptions): string {
   }
   if (shared) {
     const warn = opts.warn ?? ((m: string) => console.error(m));
-    for (const problem of notUsableByOthers([process.execPath, entryPoint()])) {
-      warn(`optlab install: warning: other users cannot start this kernel: ${problem}. Install optlab where every ` +
-        "user can read it (e.g. npm install -g, under /usr/local/lib/node_modules) and run that optlab install.");
+    for (const problem of notUsableByOthers([entryPoint()], [process.execPath])) {
+      warn(`optlab install: warning: other users cannot start this kernel: ${problem}. Put optlab (and node) where ` +
+        "every user can read them, e.g. a checkout in /opt/optlab, and run that copy's optlab install.");
     }
   }
   return dir;
@@ -101,13 +101,13 @@ function shareTree(dir: string): void {
 }
 
 /**
- * Why a user other than the owner could not run `files` (node and the CLI script): a file not
- * readable by others, or a directory on its path they cannot enter. Empty when all is usable.
- * Judged on the "other" permission bits, which is what a user in no shared group gets.
+ * Why a user other than the owner could not use `files` (read) and `executables` (read and run):
+ * a file without those rights for others, or a directory on its path they cannot enter. Empty
+ * when all is usable. Judged on the "other" permission bits, what a user in no shared group gets.
  */
-export function notUsableByOthers(files: string[]): string[] {
+export function notUsableByOthers(files: string[], executables: string[] = []): string[] {
   const problems: string[] = [];
-  for (const file of files) {
+  for (const file of [...files, ...executables]) {
     let st: fs.Stats;
     try {
       st = fs.statSync(file);
@@ -115,7 +115,10 @@ export function notUsableByOthers(files: string[]): string[] {
       problems.push(`${file} does not exist`);
       continue;
     }
-    if ((st.mode & 0o004) === 0) problems.push(`${file} is not readable by others (mode ${(st.mode & 0o777).toString(8)})`);
+    const need = executables.includes(file) ? 0o005 : 0o004;
+    if ((st.mode & need) !== need) {
+      problems.push(`${file} is not ${need === 0o005 ? "executable" : "readable"} by others (mode ${(st.mode & 0o777).toString(8)})`);
+    }
     for (let d = path.dirname(file); ; d = path.dirname(d)) {
       const mode = fs.statSync(d).mode;
       if ((mode & 0o001) === 0) {
