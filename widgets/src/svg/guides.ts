@@ -16,12 +16,12 @@ export const PALETTE: readonly string[] = d3.schemeTableau10;
 
 /**
  * Width in px of a label at the figures' 11 px sans-serif, estimated (the static SVG cannot
- * measure): capitals and digits ~0.68 em, spaces and narrow glyphs ~0.3 em, the rest 0.6 em (DejaVu Sans,
+ * measure): operators (= + − ×) ~0.84 em, capitals and digits ~0.68 em, spaces and narrow glyphs ~0.3 em, the rest 0.6 em (DejaVu Sans,
  * the widest common default).
  */
 export function textWidth(s: string, px = 11): number {
   let em = 0;
-  for (const c of s) em += /[A-Z0-9]|[MW@%]/.test(c) ? 0.68 : /[\s.,:;'|!il]/.test(c) ? 0.3 : 0.6;
+  for (const c of s) em += /[=+<>×−~]/.test(c) ? 0.84 : /[A-Z0-9]|[MW@%]/.test(c) ? 0.68 : /[\s.,:;'|!il]/.test(c) ? 0.3 : 0.6;
   return em * px;
 }
 
@@ -192,12 +192,19 @@ export interface ColorBarOptions {
   color: (v: number) => string;
   title: string;
   format?: (v: number) => string;
+  /** The domain is in log₁₀ units; ticks are labelled with the values themselves (10⁻², 1, 10², …). */
+  log?: boolean;
+}
+
+/** The colour bar's axis scale: linear over the domain, or log over 10^domain. */
+function colorBarScale(domain: [number, number], log: boolean, range: [number, number]): Scale {
+  const s = log ? d3.scaleLog().domain([10 ** domain[0], 10 ** domain[1]]) : d3.scaleLinear().domain(domain);
+  return s.range(range) as unknown as Scale;
 }
 
 /** Width a colour bar takes with its ticks and title (px). */
-export function colorBarWidth(o: Pick<ColorBarOptions, "domain" | "format" | "width">): number {
-  const s = d3.scaleLinear().domain(o.domain).range([100, 0]);
-  return (o.width ?? 12) + axisWidth(s as unknown as Scale, false, 5, o.format ?? formatTick, true);
+export function colorBarWidth(o: Pick<ColorBarOptions, "domain" | "format" | "width" | "log">): number {
+  return (o.width ?? 12) + axisWidth(colorBarScale(o.domain, !!o.log, [100, 0]), !!o.log, 5, o.format ?? formatTick, true);
 }
 
 /** A vertical colour bar (`g.colorbar`: 48 `rect.colorbar-step`s, an axis with ticks, a title). */
@@ -212,8 +219,8 @@ export function drawColorBar(parent: Target, o: ColorBarOptions): Target {
     g.append("rect").attr("class", "colorbar-step").attr("x", 0).attr("y", o.y + k * h).attr("width", w).attr("height", h + 0.4).attr("fill", o.color(v));
   }
   g.append("rect").attr("class", "colorbar-frame").attr("x", 0).attr("y", o.y).attr("width", w).attr("height", o.height).attr("fill", "none").attr("stroke", INK.rule);
-  const s = d3.scaleLinear().domain([lo, hi]).range([o.y + o.height, o.y]);
-  drawAxis(g, { scale: s as unknown as Scale, side: "right", box: { x0: 0, x1: w, y0: o.y, y1: o.y + o.height }, ticks: 5, title: o.title, className: "colorbar-axis", format: o.format });
+  const s = colorBarScale([lo, hi], !!o.log, [o.y + o.height, o.y]);
+  drawAxis(g, { scale: s, log: !!o.log, side: "right", box: { x0: 0, x1: w, y0: o.y, y1: o.y + o.height }, ticks: 5, title: o.title, className: "colorbar-axis", format: o.format });
   return g;
 }
 
