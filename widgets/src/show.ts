@@ -117,9 +117,9 @@ function build(result: Any, o: ShowOptions): OptlabView {
     return minimizeCurves(runs, o);
   }
   const kind = viewFor(result);
-  if (kind !== "LandscapeView" || result.method === "slice-2d") {
-    const extra = kind === "LandscapeView" ? ["landscape"] : LANDSCAPE_ONLY;
-    for (const k of extra) if ((o as Any)[k] !== undefined) throw new WidgetError(`show: ${k}: ${k === "landscape" ? "only for optim.minimize results" : `an option of landscape views, but this result gets a ${kind}`}`);
+  if (o.landscape !== undefined) throw new WidgetError(`show: landscape: only for optim.minimize results (the function their paths are drawn over), but this result gets a ${kind}`);
+  if (kind !== "LandscapeView") {
+    for (const k of LANDSCAPE_ONLY) if ((o as Any)[k] !== undefined) throw new WidgetError(`show: ${k}: an option of landscape views, but this result gets a ${kind}`);
   }
   switch (kind) {
     case "SpectrumView":

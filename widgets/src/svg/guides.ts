@@ -55,6 +55,8 @@ export interface AxisOptions {
   className?: string;
   /** Tick label formatter (default formatTick). */
   format?: (v: number) => string;
+  /** Tick values to use instead of the scale's (colour bars with few decades). */
+  tickValues?: number[];
 }
 
 /**
@@ -65,7 +67,7 @@ export interface AxisOptions {
 export function drawAxis(parent: Target, o: AxisOptions): Target {
   const count = o.ticks ?? 5;
   const fmt = o.format ?? formatTick;
-  const ticks = scaleTicks(o.scale, !!o.log, count);
+  const ticks = o.tickValues ?? scaleTicks(o.scale, !!o.log, count);
   const [r0, r1] = o.scale.range();
   const g = parent.append("g").attr("class", `axis ${o.side === "bottom" ? "x" : "y"}${o.className ? ` ${o.className}` : ""}`);
   if (o.side === "bottom") {
@@ -202,9 +204,29 @@ function colorBarScale(domain: [number, number], log: boolean, range: [number, n
   return s.range(range) as unknown as Scale;
 }
 
+/**
+ * Ticks of a log colour bar: the decades, and where fewer than three fall inside, 1-3 multiples
+ * (3, 10, 30, 100) so a bar spanning two decades still reads.
+ */
+export function colorBarLogTicks(lo: number, hi: number): number[] {
+  const decades = logTicks(lo, hi, 6);
+  if (decades.length >= 3 || !(lo > 0)) return decades;
+  const out: number[] = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+    for (const m of [1, 3]) {
+      const v = +(m * 10 ** e).toPrecision(12);
+      if (v >= lo && v <= hi) out.push(v);
+    }
+  }
+  return out.length >= 3 ? out : decades;
+}
+
 /** Width a colour bar takes with its ticks and title (px). */
 export function colorBarWidth(o: Pick<ColorBarOptions, "domain" | "format" | "width" | "log">): number {
-  return (o.width ?? 12) + axisWidth(colorBarScale(o.domain, !!o.log, [100, 0]), !!o.log, 5, o.format ?? formatTick, true);
+  const fmt = o.format ?? formatTick;
+  if (!o.log) return (o.width ?? 12) + axisWidth(colorBarScale(o.domain, false, [100, 0]), false, 5, fmt, true);
+  const widest = Math.max(14, ...colorBarLogTicks(10 ** o.domain[0], 10 ** o.domain[1]).map((v) => textWidth(fmt(v))));
+  return (o.width ?? 12) + 12 + widest + 16;
 }
 
 /** A vertical colour bar (`g.colorbar`: 48 `rect.colorbar-step`s, an axis with ticks, a title). */
@@ -220,7 +242,7 @@ export function drawColorBar(parent: Target, o: ColorBarOptions): Target {
   }
   g.append("rect").attr("class", "colorbar-frame").attr("x", 0).attr("y", o.y).attr("width", w).attr("height", o.height).attr("fill", "none").attr("stroke", INK.rule);
   const s = colorBarScale([lo, hi], !!o.log, [o.y + o.height, o.y]);
-  drawAxis(g, { scale: s, log: !!o.log, side: "right", box: { x0: 0, x1: w, y0: o.y, y1: o.y + o.height }, ticks: 5, title: o.title, className: "colorbar-axis", format: o.format });
+  drawAxis(g, { scale: s, log: !!o.log, tickValues: o.log ? colorBarLogTicks(10 ** lo, 10 ** hi) : undefined, side: "right", box: { x0: 0, x1: w, y0: o.y, y1: o.y + o.height }, ticks: 5, title: o.title, className: "colorbar-axis", format: o.format });
   return g;
 }
 
