@@ -16,12 +16,12 @@ export const PALETTE: readonly string[] = d3.schemeTableau10;
 
 /**
  * Width in px of a label at the figures' 11 px sans-serif, estimated (the static SVG cannot
- * measure): operators (= + − ×) ~0.84 em, capitals and digits ~0.68 em, spaces and narrow glyphs ~0.3 em, the rest 0.6 em (DejaVu Sans,
+ * measure): m and w ~0.92 em, operators (= + − ×) ~0.84 em, capitals and digits ~0.68 em, spaces and narrow glyphs ~0.3 em, the rest 0.6 em (DejaVu Sans,
  * the widest common default).
  */
 export function textWidth(s: string, px = 11): number {
   let em = 0;
-  for (const c of s) em += /[=+<>×−~]/.test(c) ? 0.84 : /[A-Z0-9]|[MW@%]/.test(c) ? 0.68 : /[\s.,:;'|!il]/.test(c) ? 0.3 : 0.6;
+  for (const c of s) em += /[mw]/.test(c) ? 0.92 : /[=+<>×−~]/.test(c) ? 0.84 : /[A-Z0-9]|[MW@%]/.test(c) ? 0.68 : /[\s.,:;'|!il]/.test(c) ? 0.3 : 0.6;
   return em * px;
 }
 

@@ -1,4 +1,5 @@
 import { renderLandscape } from "../svg/landscape";
+import { formatLr } from "../svg/charts/landscape";
 import { WidgetError } from "../model/errors";
 import { OptlabView } from "./base";
 import { trajectory2d, LANDSCAPE_OPTIMIZERS } from "./optimizers2d";
@@ -63,7 +64,10 @@ export function runLabels(results: readonly MinimizeLike[]): string[] {
     if (same.length < 2) return b;
     const h = results[k].hyper ?? {};
     const differ = Object.keys(h).filter((key) => key !== "lr" && ["number", "boolean", "string"].includes(typeof h[key]) && same.some((q) => q.hyper?.[key] !== h[key]));
-    return differ.length ? `${b}, ${differ.map((key) => `${key} = ${String(h[key])}`).join(", ")}` : b;
+    if (differ.length) return `${b}, ${differ.map((key) => `${key} = ${typeof h[key] === "number" ? +(h[key] as number).toPrecision(3) : String(h[key])}`).join(", ")}`;
+    // Runs of one method that differ in lr alone are told apart by it (the legend then writes it once).
+    const lr = results[k].lr;
+    return typeof lr === "number" && same.some((q) => q.lr !== lr) ? `${b}, η = ${formatLr(lr)}` : b;
   });
   const seen = new Map<string, number>();
   return labels.map((l) => {

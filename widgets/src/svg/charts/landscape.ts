@@ -69,7 +69,7 @@ export interface LandscapeLayout {
 
 /** The legend text of a run: its name and, where known, its learning rate. */
 export function runLabel(name: string, lr: number | undefined): string {
-  return Number.isFinite(lr) ? `${name}, η = ${formatLr(lr as number)}` : name;
+  return Number.isFinite(lr) && !name.includes("η =") ? `${name}, η = ${formatLr(lr as number)}` : name;
 }
 
 /** Per-run (step, loss) points from the flat per-point values (same layout as the trajectories). */
