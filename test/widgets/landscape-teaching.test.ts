@@ -181,6 +181,9 @@ describe("landscape for teaching: per-optimizer lr, start point, axis names, col
     // Loss values: the closed form of GD, f(θ_k) = ½(A·0.81^k·2.25 + B·0.36^k).
     const vals = Array.from(v.get("trajectory_values") as Float64Array).slice(0, 16);
     vals.forEach((f, k) => assert.ok(close(f, 0.5 * (A * 0.81 ** k * 2.25 + B * 0.36 ** k), 1e-12), `loss ${k}: ${f}`));
+    // Runs of one method differing in lr alone are named by it, once.
+    const lrOnly = headless(() => show([gd, run(optim.sgd({ lr: 0.05 }))], { landscape: quad }) as LandscapeView);
+    assert.deepEqual(byClass(parseSvg(lrOnly.svg()), "legend-label").map(textOf), ["sgd, η = 0.1", "sgd, η = 0.05", "start"]);
     // Without a landscape: the path on a blank plane, no colour bar; the start is θ_0.
     const bare = parseSvg(show(gd, { static: true }));
     assert.equal(byClass(bare, "colorbar").length, 0);
