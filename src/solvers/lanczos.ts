@@ -2,7 +2,8 @@ import { symTridiagonalEig } from "../linalg/symTridiagonalEig";
 import { toRng, type Rng } from "../random/Rng";
 import { OptlabError, checkOptions } from "../util/errors";
 import { isLinearOperator, type LinearOperator } from "../linalg/LinearOperator";
-import { gemmPathFor, matmulF64 } from "../backend/gemm/f64Matmul";
+import { gemmPathFor } from "../backend/gemm/f64Matmul";
+import { loadNativeBlas } from "../backend/gemm/nativeBlas";
 
 /**
  * A symmetric operator for Lanczos: a LinearOperator { n, apply } or a product function that may
@@ -168,28 +169,27 @@ export async function lanczos(op: SymmetricOperator, p: number, opts: LanczosOpt
 }
 
 /**
- * The Lanczos vectors q_0 … q_{m−1}, stored contiguously (row i = q_i) so that reorthogonalizing
- * against all of them is two matrix–vector products on the system BLAS when it is loaded.
+ * The Lanczos vectors q_0 … q_{m−1}, stored in blocks of contiguous rows (row i = q_i) so that
+ * reorthogonalizing against all of them is a few matrix–vector products (dgemv) on the system BLAS
+ * when it is loaded. Blocks, not one growing array: growing would copy the whole basis each time.
  */
 class KrylovBasis {
-  private store: Float64Array;
-  /** Views of the rows; rebuilt when the store grows. */
+  /** Each block holds `rows` vectors of length p. */
+  private readonly blocks: Float64Array[] = [];
+  private readonly rows: number;
   readonly vectors: Float64Array[] = [];
 
   constructor(private readonly p: number) {
-    this.store = new Float64Array(p * 16);
+    // ~4 MiB per block: few BLAS calls per step, little memory beyond what the run uses.
+    this.rows = Math.max(1, Math.min(64, Math.floor((4 << 20) / (8 * p))));
   }
 
   push(q: Float64Array): void {
     const p = this.p;
     const m = this.vectors.length;
-    if ((m + 1) * p > this.store.length) {
-      const grown = new Float64Array(Math.max(2 * this.store.length, (m + 1) * p));
-      grown.set(this.store.subarray(0, m * p));
-      this.store = grown;
-      for (let i = 0; i < m; i++) this.vectors[i] = grown.subarray(i * p, (i + 1) * p);
-    }
-    const row = this.store.subarray(m * p, (m + 1) * p);
+    const r = m % this.rows;
+    if (r === 0) this.blocks.push(new Float64Array(this.rows * p));
+    const row = this.blocks[this.blocks.length - 1].subarray(r * p, (r + 1) * p);
     row.set(q);
     this.vectors.push(row);
   }
@@ -204,17 +204,19 @@ class KrylovBasis {
     const p = this.p;
     const m = this.vectors.length;
     const c = new Float64Array(m);
-    const Q = this.store.subarray(0, m * p);
-    const project = { batch: 1, m, k: p, n: 1, transA: false, transB: false, batchA: false, batchB: false };
-    const expand = { ...project, m: 1, k: m, n: p };
-    // Only the BLAS reads the basis in place; the other GEMM paths would copy it every call.
-    const qc = gemmPathFor(project) === "native" && gemmPathFor(expand) === "native" ? new Float64Array(p) : null;
+    const gemv = blasGemv(Math.min(m, this.rows), p);
     for (let pass = 0; pass < 2; pass++) {
       const before = Math.sqrt(dot(w, w));
-      if (qc) {
-        matmulF64(Q, w, project, c);
-        matmulF64(c, Q, expand, qc);
-        for (let t = 0; t < p; t++) w[t] -= qc[t];
+      if (gemv) {
+        // Classical Gram–Schmidt: every coefficient from the same w, then one update.
+        for (let b = 0, off = 0; off < m; b++, off += this.rows) {
+          const r = Math.min(this.rows, m - off);
+          gemv(this.blocks[b], w, c.subarray(off, off + r), r, p, false, 1, 0); // c_b = Q_b w
+        }
+        for (let b = 0, off = 0; off < m; b++, off += this.rows) {
+          const r = Math.min(this.rows, m - off);
+          gemv(this.blocks[b], c.subarray(off, off + r), w, r, p, true, -1, 1); // w −= Q_bᵀ c_b
+        }
       } else {
         for (let i = 0; i < m; i++) c[i] = dot(w, this.vectors[i]);
         for (let i = 0; i < m; i++) {
@@ -226,6 +228,17 @@ class KrylovBasis {
       if (Math.sqrt(dot(w, w)) >= Math.SQRT1_2 * before) break;
     }
   }
+}
+
+/**
+ * The system BLAS's matrix–vector product when float64 products of this size are routed to it
+ * (it reads the basis in place; the wasm path would copy the whole basis every call), else null.
+ */
+function blasGemv(m: number, p: number) {
+  const spec = { batch: 1, m, k: p, n: 1, transA: false, transB: false, batchA: false, batchB: false };
+  if (gemmPathFor(spec) !== "native") return null;
+  const blas = loadNativeBlas();
+  return blas.ok ? blas.gemv : null;
 }
 
 function dot(a: Float64Array, b: Float64Array): number {

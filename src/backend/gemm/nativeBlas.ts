@@ -6,6 +6,7 @@ import type { MatmulSpec } from "../Backend";
 interface Addon {
   dgemm(a: Float64Array, b: Float64Array, out: Float64Array, batch: number, m: number, k: number, n: number,
     transA: boolean, transB: boolean, batchA: boolean, batchB: boolean): void;
+  dgemv(a: Float64Array, x: Float64Array, y: Float64Array, m: number, n: number, trans: boolean, alpha: number, beta: number): void;
   setThreads(n: number): void;
   getThreads(): number;
   config(): string;
@@ -35,6 +36,8 @@ export type NativeBlasLoad =
       threads: number;
       matmul(a: Float64Array, b: Float64Array, spec: MatmulSpec, out: Float64Array): void;
       elementwise: NativeElementwise | null;
+      /** y = alpha·op(A)·x + beta·y, A row-major m×n (op(A) = Aᵀ when trans); null on an older build. */
+      gemv: ((a: Float64Array, x: Float64Array, y: Float64Array, m: number, n: number, trans: boolean, alpha: number, beta: number) => void) | null;
     }
   | { ok: false; reason: string };
 
@@ -91,6 +94,7 @@ function load(): NativeBlasLoad {
     matmul(a, b, s, out) {
       addon.dgemm(a, b, out, s.batch, s.m, s.k, s.n, s.transA, s.transB, s.batchA, s.batchB);
     },
+    gemv: typeof addon.dgemv === "function" ? addon.dgemv.bind(addon) : null,
     // An addon built before the elementwise kernels existed has no `binary`.
     elementwise: typeof addon.binary === "function" && typeof addon.reduceSum === "function"
       ? { binary: addon.binary.bind(addon), accumulate: addon.accumulate.bind(addon), reduceSum: addon.reduceSum.bind(addon) }
