@@ -1,7 +1,8 @@
 /**
  * `data`: seeded synthetic data sets (among them `cifarLike`, a synthetic stand-in for CIFAR-10),
- * offline MNIST, and the helpers that cut them up. Every generator takes an options object (unknown options are errors), `seed` (number or Rng, default
- * 0) and `dtype` ("f64" default); same seed ⇒ bit-identical data.
+ * offline MNIST, and the helpers that cut them up. Every generator takes an options object
+ * (unknown options are errors), `seed` (number or Rng, default 0) and `dtype` ("f64" default);
+ * same seed ⇒ bit-identical data.
  */
 export { dataset, sizeOfDataset, PER_ROW } from "./Dataset";
 export type { Dataset, DataSplit, DatasetOptions, InputLike, TargetLike } from "./Dataset";
