@@ -61,6 +61,11 @@ class OptlabLabApp(LabServerApp):
         if not os.path.exists(os.path.join(BUILD, "static", "main.js")):
             raise SystemExit(f"{BUILD} has no build: run `npm ci && npm run build` in {HERE}")
         super().initialize_settings()
+        # JupyterLab's front end reads its server's base URL from the page config (PageConfig.getBaseUrl,
+        # "/" when absent); jupyterlab_server does not put it there, so under a prefix such as
+        # JupyterHub's /user/<name>/ every API call would miss the server.
+        page_config = self.serverapp.web_app.settings.setdefault("page_config_data", {})
+        page_config.setdefault("baseUrl", self.serverapp.base_url)
 
 
 def _jupyter_server_extension_points():

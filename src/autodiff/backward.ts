@@ -3,6 +3,8 @@ import { enableGrad, noGrad } from "./graph";
 import { add } from "../tensor/ops/binary";
 import { OptlabError } from "../util/errors";
 import { sameShape, shapeStr } from "../tensor/shape";
+import { recycle, withScratch, type ScratchScope } from "../tensor/scratch";
+import { accumulateInto } from "../backend/elementwise";
 
 /**
  * The part of a reverse sweep that depends only on the graph: which recorded tensors lie between
@@ -59,11 +61,16 @@ export function planSweep(outputs: readonly Tensor[], wrt: readonly Tensor[]): S
 export function runSweep(plan: SweepPlan, seeds: readonly (Tensor | null)[], createGraph: boolean): (Tensor | null)[] {
   const { outputs, wrt, order, reaches } = plan;
   const grads = new Map<Tensor, Tensor>();
+  let scope: ScratchScope | null = null;
+  // The cotangents being distributed right now (one node's vjp results, or the seeds).
+  let pending: readonly (Tensor | null)[] = seeds;
   const accumulate = (t: Tensor, g: Tensor) => {
     const prev = grads.get(t);
-    grads.set(t, prev ? add(prev, g) : g);
+    if (!prev) grads.set(t, g);
+    else if (!(scope && addInto(scope, grads, pending, prev, g))) grads.set(t, add(prev, g));
   };
-  const sweep = () => {
+  const sweep = (s: ScratchScope | null) => {
+    scope = s;
     outputs.forEach((o, i) => {
       const s = seeds[i];
       if (s === null) return;
@@ -80,15 +87,47 @@ export function runSweep(plan: SweepPlan, seeds: readonly (Tensor | null)[], cre
       // Cotangents are consumed once: dropping them lets intermediate buffers be collected early.
       if (!wrtSet(plan).has(t)) grads.delete(t);
       const cts = node.vjp(g);
+      pending = cts;
       node.inputs.forEach((x, k) => {
         const c = cts[k];
         if (c && reaches.has(x)) accumulate(x, c);
       });
+      // Unrecorded, nothing outside `grads` can hold this sweep's buffers: reuse the rest.
+      if (scope) recycle(scope, liveBuffers(grads));
     }
   };
-  if (createGraph) enableGrad(sweep);
-  else noGrad(sweep);
+  if (createGraph) enableGrad(() => sweep(null));
+  else noGrad(() => withScratch(sweep));
   return wrt.map((w) => grads.get(w) ?? null);
+}
+
+/**
+ * prev += g in place when prev's buffer belongs to this sweep and nothing else holds it (no other
+ * cotangent, no result of the vjp being distributed): the same
+ * additions as `add(prev, g)`, without a fresh output. False when that is not safe.
+ */
+function addInto(
+  scope: ScratchScope,
+  grads: Map<Tensor, Tensor>,
+  pending: readonly (Tensor | null)[],
+  prev: Tensor,
+  g: Tensor,
+): boolean {
+  const p = prev.data;
+  const x = g.data;
+  if (p.length !== x.length || !sameShape(prev.shape, g.shape) || p.constructor !== x.constructor) return false;
+  if (p.buffer === x.buffer || !scope.owned.includes(p)) return false;
+  let holders = 0;
+  for (const h of grads.values()) if (h.data.buffer === p.buffer) holders++;
+  if (holders !== 1 || pending.some((c) => c !== null && c !== undefined && c.data.buffer === p.buffer)) return false;
+  accumulateInto(p, x);
+  return true;
+}
+
+function liveBuffers(grads: Map<Tensor, Tensor>): Set<ArrayBufferLike> {
+  const live = new Set<ArrayBufferLike>();
+  for (const g of grads.values()) live.add(g.data.buffer);
+  return live;
 }
 
 const wrtSets = new WeakMap<SweepPlan, Set<Tensor>>();

@@ -8,9 +8,15 @@ export type UnaryKernel =
   | "neg" | "exp" | "log" | "log1p" | "tanh" | "sigmoid" | "relu" | "step" | "sqrt" | "abs" | "sign"
   | "erf" | "square" | "softplus" | "reciprocal" | "cos" | "sin";
 
-/** Elementwise binary kernels (comparisons return 1/0). */
+/**
+ * Elementwise binary kernels (comparisons return 1/0). The last four are the fused derivative
+ * rules of the smooth activations (a = cotangent, b = the activation's output y):
+ * `tanhGrad` a·(1 − b²), `sigmoidGrad` a·(b·(1 − b)), `sigmoidGradY` a·(1 − 2b), `mulNeg2` −(a·(2b));
+ * and `reluGrad` a·1[b > 0] (b = relu's input), the relu derivative rule.
+ */
 export type BinaryKernel =
-  | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "gt" | "ge" | "lt" | "le" | "eq";
+  | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "gt" | "ge" | "lt" | "le" | "eq"
+  | "tanhGrad" | "sigmoidGrad" | "sigmoidGradY" | "mulNeg2" | "reluGrad";
 
 /**
  * Batched matrix product C[b] = op(A[b]) · op(B[b]), row-major.

@@ -3,7 +3,7 @@ import type { Storage } from "../tensor/dtype";
 import { erf } from "../util/special";
 import { jsMatmul } from "./gemm/jsGemm";
 import { matmulF64 } from "./gemm/f64Matmul";
-import { binaryFast, binaryLayout, binaryTable, unaryFast } from "./elementwise";
+import { binaryFast, binaryLayout, binaryTable, nativeElementwise, NATIVE_ELEMENTWISE_MIN, unaryFast } from "./elementwise";
 
 /**
  * The reference backend: float64 arithmetic in plain TypeScript loops, except the f64 matrix
@@ -60,6 +60,10 @@ export const cpu: Backend = {
   },
 
   reduceSum(x: Storage, { outer, len, inner }: ReduceSpec, out: Storage): void {
+    if (x.length >= NATIVE_ELEMENTWISE_MIN && x instanceof Float64Array && out instanceof Float64Array) {
+      const native = nativeElementwise();
+      if (native) return native.reduceSum(x, outer, len, inner, out);
+    }
     const acc = new Float64Array(inner);
     for (let o = 0; o < outer; o++) {
       acc.fill(0);
@@ -142,4 +146,9 @@ export const BINARY: Record<BinaryKernel, (a: number, b: number) => number> = {
   lt: (a, b) => (a < b ? 1 : 0),
   le: (a, b) => (a <= b ? 1 : 0),
   eq: (a, b) => (a === b ? 1 : 0),
+  tanhGrad: (a, b) => a * (1 - b * b),
+  sigmoidGrad: (a, b) => a * (b * (1 - b)),
+  sigmoidGradY: (a, b) => a * (1 - 2 * b),
+  mulNeg2: (a, b) => -(a * (b * 2)),
+  reluGrad: (a, b) => a * (b > 0 ? 1 : 0),
 };

@@ -1,5 +1,39 @@
 import type { BinaryKernel, BroadcastSpec, UnaryKernel } from "./Backend";
 import type { Storage } from "../tensor/dtype";
+import { loadNativeBlas, NATIVE_BINARY_OPS, type NativeElementwise } from "./gemm/nativeBlas";
+
+/**
+ * From this length on, equal-shape float64 kernels run in the native addon when it loaded: below
+ * it the call's fixed cost (~0.2 µs) is comparable to the JS loop. The addon's loops are the same
+ * IEEE operations in the same order, so which side runs never changes a result.
+ */
+const NATIVE_MIN_LENGTH = 2048;
+const NATIVE_CODE = new Map<BinaryKernel, number>(NATIVE_BINARY_OPS.map((op, i) => [op, i]));
+
+let native: NativeElementwise | null | undefined;
+/** The addon's elementwise kernels when it loaded (and has them), else null. */
+export function nativeElementwise(): NativeElementwise | null {
+  if (native === undefined) {
+    const n = loadNativeBlas();
+    native = n.ok ? n.elementwise : null;
+  }
+  return native;
+}
+
+/** NATIVE_MIN_LENGTH, for callers that route other float64 loops the same way. */
+export const NATIVE_ELEMENTWISE_MIN = NATIVE_MIN_LENGTH;
+
+/** p += x elementwise (equal lengths and types), in the native addon when it pays. */
+export function accumulateInto(p: Storage, x: Storage): void {
+  if (p.length >= NATIVE_MIN_LENGTH && p instanceof Float64Array && x instanceof Float64Array) {
+    const n = nativeElementwise();
+    if (n) {
+      n.accumulate(p, x);
+      return;
+    }
+  }
+  for (let i = 0; i < p.length; i++) p[i] += x[i];
+}
 
 // Specialized loops for the elementwise kernels the HVP spends its time in. The generic loops
 // in cpu.ts call the scalar kernel through a table (`f(a[i], b[i])`); that call site sees every
@@ -79,6 +113,14 @@ export function binaryLayout(aLen: number, bLen: number, s: BroadcastSpec, total
  * caller uses the scalar table, in the same layouts).
  */
 export function binaryFast(op: BinaryKernel, a: Storage, b: Storage, L: BinaryLayout, out: Storage): boolean {
+  if (L.kind === "same" && out.length >= NATIVE_MIN_LENGTH && out instanceof Float64Array && a instanceof Float64Array && b instanceof Float64Array) {
+    const native = nativeElementwise();
+    const code = NATIVE_CODE.get(op);
+    if (native && code !== undefined) {
+      native.binary(code, a, b, out);
+      return true;
+    }
+  }
   switch (op) {
     case "add":
       return add(a, b, L, out);
@@ -88,6 +130,12 @@ export function binaryFast(op: BinaryKernel, a: Storage, b: Storage, L: BinaryLa
       return mul(a, b, L, out);
     case "div":
       return div(a, b, L, out);
+    case "tanhGrad":
+    case "sigmoidGrad":
+    case "sigmoidGradY":
+    case "mulNeg2":
+    case "reluGrad":
+      return L.kind === "same" && activationGrad(op, a, b, out);
     default:
       return false;
   }
@@ -201,4 +249,17 @@ function sameStrides(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** The fused activation-derivative kernels on equal-shaped operands (the only layout they meet). */
+function activationGrad(op: BinaryKernel, a: Storage, b: Storage, out: Storage): boolean {
+  const t = out.length;
+  switch (op) {
+    case "tanhGrad": for (let i = 0; i < t; i++) { const y = b[i]; out[i] = a[i] * (1 - y * y); } return true;
+    case "sigmoidGrad": for (let i = 0; i < t; i++) { const y = b[i]; out[i] = a[i] * (y * (1 - y)); } return true;
+    case "sigmoidGradY": for (let i = 0; i < t; i++) out[i] = a[i] * (1 - 2 * b[i]); return true;
+    case "mulNeg2": for (let i = 0; i < t; i++) out[i] = -(a[i] * (b[i] * 2)); return true;
+    case "reluGrad": for (let i = 0; i < t; i++) out[i] = a[i] * (b[i] > 0 ? 1 : 0); return true;
+    default: return false;
+  }
 }

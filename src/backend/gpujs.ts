@@ -347,6 +347,11 @@ const BINARY_SRC: Record<BinaryKernel, string> = {
   lt: `(u < w ? 1 : 0)`,
   le: `(u <= w ? 1 : 0)`,
   eq: `(u === w ? 1 : 0)`,
+  tanhGrad: `u * (1 - w * w)`,
+  sigmoidGrad: `u * (w * (1 - w))`,
+  sigmoidGradY: `u * (1 - 2 * w)`,
+  mulNeg2: `-(u * (w * 2))`,
+  reluGrad: `u * (w > 0 ? 1 : 0)`,
 };
 
 function binarySource(op: BinaryKernel, { outShape, aStrides, bStrides }: BroadcastSpec, aLen: number, bLen: number): string {

@@ -1,7 +1,8 @@
 /**
- * `data`: seeded synthetic data sets, offline MNIST, and the helpers that cut them up. Every
- * generator takes an options object (unknown options are errors), `seed` (number or Rng, default
- * 0) and `dtype` ("f64" default); same seed ⇒ bit-identical data.
+ * `data`: seeded synthetic data sets (among them `cifarLike`, a synthetic stand-in for CIFAR-10),
+ * offline MNIST, and the helpers that cut them up. Every generator takes an options object
+ * (unknown options are errors), `seed` (number or Rng, default 0) and `dtype` ("f64" default);
+ * same seed ⇒ bit-identical data.
  */
 export { dataset, sizeOfDataset, PER_ROW } from "./Dataset";
 export type { Dataset, DataSplit, DatasetOptions, InputLike, TargetLike } from "./Dataset";
@@ -24,6 +25,8 @@ export { matrixSensing } from "./matrixSensing";
 export type { MatrixSensingOptions } from "./matrixSensing";
 export { mnist } from "./mnist";
 export type { MnistOptions } from "./mnist";
+export { cifarLike, cifarLikeTemplates } from "./cifarLike";
+export type { CifarLikeOptions, CifarLikeTemplate } from "./cifarLike";
 export { take, selectClasses } from "./subset";
 export { trainTestSplit } from "./split";
 export type { TrainTestSplitOptions } from "./split";

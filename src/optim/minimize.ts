@@ -18,7 +18,12 @@ export interface MinimizeOptions {
 
 /** A minimization run: losses (at the start of each step) and, optionally, the iterates. */
 export interface MinimizeResult {
+  kind: "minimize";
   method: string;
+  /** The optimizer's learning rate (a number, or a schedule's description; a wrapper such as SAM reports its base's), null when it has none. */
+  lr: number | string | null;
+  /** The optimizer's hyperparameters (its `hyper` record: momentum, betas, …), to tell runs apart. */
+  hyper: Record<string, unknown>;
   steps: number;
   /** Loss at the start of each step, then the final loss (length steps + 1). */
   losses: number[];
@@ -62,5 +67,13 @@ export function minimize(optimizer: Optimizer | ClosureOptimizer, params: Params
   }
   const finalLoss = closure.value(readFlat(params));
   losses.push(finalLoss);
-  return { method: optimizer.name, steps: k, losses, trajectory: traj, finalLoss, wallTimeMs: performance.now() - start };
+  return { kind: "minimize", method: optimizer.name, lr: learningRateOf(optimizer.hyper), hyper: { ...optimizer.hyper }, steps: k, losses, trajectory: traj, finalLoss, wallTimeMs: performance.now() - start };
+}
+
+/** The lr an optimizer's `hyper` record holds (its own, else its base's for wrappers like SAM). */
+function learningRateOf(hyper: Record<string, unknown> | undefined): number | string | null {
+  const lr = hyper?.lr;
+  if (typeof lr === "number" || typeof lr === "string") return lr;
+  const base = hyper?.baseHyper;
+  return base && typeof base === "object" ? learningRateOf(base as Record<string, unknown>) : null;
 }

@@ -2,6 +2,8 @@ import { symTridiagonalEig } from "../linalg/symTridiagonalEig";
 import { toRng, type Rng } from "../random/Rng";
 import { OptlabError, checkOptions } from "../util/errors";
 import { isLinearOperator, type LinearOperator } from "../linalg/LinearOperator";
+import { gemmPathFor } from "../backend/gemm/f64Matmul";
+import { loadNativeBlas } from "../backend/gemm/nativeBlas";
 
 /**
  * A symmetric operator for Lanczos: a LinearOperator { n, apply } or a product function that may
@@ -67,7 +69,9 @@ export function lanczosRun(op: SymmetricOperator, p: number, opts: { start?: Flo
   normalize(q, "start");
   if (isLinearOperator(op) && op.n !== p) throw new OptlabError(`lanczos: op: operator has dimension ${op.n}, expected p = ${p}`);
   const product = isLinearOperator(op) ? (v: Float64Array) => op.apply(v) : op;
-  const Q: Float64Array[] = [q];
+  const basis = new KrylovBasis(p);
+  basis.push(q);
+  const Q = basis.vectors;
   const alpha: number[] = [];
   const beta: number[] = [];
   // The residual vector of the last step, kept so a later `extend` continues from it.
@@ -97,7 +101,7 @@ export function lanczosRun(op: SymmetricOperator, p: number, opts: { start?: Flo
             break;
           }
           for (let i = 0; i < p; i++) pending[i] /= b;
-          Q.push(pending);
+          basis.push(pending);
           pending = null;
         }
         const j = alpha.length;
@@ -115,7 +119,7 @@ export function lanczosRun(op: SymmetricOperator, p: number, opts: { start?: Flo
           const qPrev = Q[j - 1];
           for (let i = 0; i < p; i++) w[i] -= bPrev * qPrev[i];
         }
-        reorthogonalize(w, Q);
+        basis.reorthogonalize(w);
         const b = Math.sqrt(dot(w, w));
         beta.push(b);
         maxAbs = Math.max(maxAbs, b);
@@ -165,23 +169,76 @@ export async function lanczos(op: SymmetricOperator, p: number, opts: LanczosOpt
 }
 
 /**
- * w ← (I − QQᵀ)w by classical Gram–Schmidt, each pass one sweep of dot products then one of
- * updates. A second pass runs when the first removed more than 1 − 1/√2 of ‖w‖ (the DGKS
- * criterion: "twice is enough", and once is enough when little was cancelled), which halves the
- * memory traffic over the basis — the cost of full reorthogonalization — in the usual case.
+ * The Lanczos vectors q_0 … q_{m−1}, stored in blocks of contiguous rows (row i = q_i) so that
+ * reorthogonalizing against all of them is a few matrix–vector products (dgemv) on the system BLAS
+ * when it is loaded. Blocks, not one growing array: growing would copy the whole basis each time.
  */
-function reorthogonalize(w: Float64Array, Q: readonly Float64Array[]): void {
-  const c = new Float64Array(Q.length);
-  for (let pass = 0; pass < 2; pass++) {
-    const before = Math.sqrt(dot(w, w));
-    for (let i = 0; i < Q.length; i++) c[i] = dot(w, Q[i]);
-    for (let i = 0; i < Q.length; i++) {
-      const qi = Q[i];
-      const ci = c[i];
-      for (let t = 0; t < w.length; t++) w[t] -= ci * qi[t];
-    }
-    if (Math.sqrt(dot(w, w)) >= Math.SQRT1_2 * before) break;
+class KrylovBasis {
+  /** Each block holds `rows` vectors of length p. */
+  private readonly blocks: Float64Array[] = [];
+  private readonly rows: number;
+  readonly vectors: Float64Array[] = [];
+
+  constructor(private readonly p: number) {
+    // ~4 MiB per block: few BLAS calls per step, little memory beyond what the run uses.
+    this.rows = Math.max(1, Math.min(64, Math.floor((4 << 20) / (8 * p))));
   }
+
+  push(q: Float64Array): void {
+    const p = this.p;
+    const m = this.vectors.length;
+    const r = m % this.rows;
+    if (r === 0) this.blocks.push(new Float64Array(this.rows * p));
+    const row = this.blocks[this.blocks.length - 1].subarray(r * p, (r + 1) * p);
+    row.set(q);
+    this.vectors.push(row);
+  }
+
+  /**
+   * w ← (I − QQᵀ)w by classical Gram–Schmidt, each pass c = Qw then w −= Qᵀc. A second pass runs
+   * when the first removed more than 1 − 1/√2 of ‖w‖ (the DGKS criterion: "twice is enough", and
+   * once is enough when little was cancelled), which halves the memory traffic over the basis — the
+   * cost of full reorthogonalization — in the usual case.
+   */
+  reorthogonalize(w: Float64Array): void {
+    const p = this.p;
+    const m = this.vectors.length;
+    const c = new Float64Array(m);
+    const gemv = blasGemv(Math.min(m, this.rows), p);
+    for (let pass = 0; pass < 2; pass++) {
+      const before = Math.sqrt(dot(w, w));
+      if (gemv) {
+        // Classical Gram–Schmidt: every coefficient from the same w, then one update.
+        for (let b = 0, off = 0; off < m; b++, off += this.rows) {
+          const r = Math.min(this.rows, m - off);
+          gemv(this.blocks[b], w, c.subarray(off, off + r), r, p, false, 1, 0); // c_b = Q_b w
+        }
+        for (let b = 0, off = 0; off < m; b++, off += this.rows) {
+          const r = Math.min(this.rows, m - off);
+          gemv(this.blocks[b], c.subarray(off, off + r), w, r, p, true, -1, 1); // w −= Q_bᵀ c_b
+        }
+      } else {
+        for (let i = 0; i < m; i++) c[i] = dot(w, this.vectors[i]);
+        for (let i = 0; i < m; i++) {
+          const qi = this.vectors[i];
+          const ci = c[i];
+          for (let t = 0; t < p; t++) w[t] -= ci * qi[t];
+        }
+      }
+      if (Math.sqrt(dot(w, w)) >= Math.SQRT1_2 * before) break;
+    }
+  }
+}
+
+/**
+ * The system BLAS's matrix–vector product when float64 products of this size are routed to it
+ * (it reads the basis in place; the wasm path would copy the whole basis every call), else null.
+ */
+function blasGemv(m: number, p: number) {
+  const spec = { batch: 1, m, k: p, n: 1, transA: false, transB: false, batchA: false, batchB: false };
+  if (gemmPathFor(spec) !== "native") return null;
+  const blas = loadNativeBlas();
+  return blas.ok ? blas.gemv : null;
 }
 
 function dot(a: Float64Array, b: Float64Array): number {

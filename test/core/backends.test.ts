@@ -150,7 +150,12 @@ function checkUnary(b: Backend, op: UnaryKernel, len: number, seed: number): voi
 }
 
 const EXACT_BINARY = new Set<BinaryKernel>(["maximum", "minimum", "gt", "ge", "lt", "le", "eq"]);
-const BINARY_OPS: BinaryKernel[] = ["add", "sub", "mul", "div", "pow", "maximum", "minimum", "gt", "ge", "lt", "le", "eq"];
+const BINARY_OPS: BinaryKernel[] = [
+  "add", "sub", "mul", "div", "pow", "maximum", "minimum", "gt", "ge", "lt", "le", "eq",
+  "tanhGrad", "sigmoidGrad", "sigmoidGradY", "mulNeg2", "reluGrad",
+];
+/** The fused activation derivatives round each of their 2–3 float32 steps: bound by magnitudes. */
+const FUSED_BINARY = new Set<BinaryKernel>(["tanhGrad", "sigmoidGrad", "sigmoidGradY", "mulNeg2", "reluGrad"]);
 
 /** Broadcast spec for shapes a, b (right-aligned, numpy rules). */
 function broadcast(aShape: number[], bShape: number[]): BroadcastSpec {
@@ -197,8 +202,25 @@ function checkBinary(b: Backend, op: BinaryKernel, aShape: number[], bShape: num
   const ref = new Float64Array(total);
   assert.notEqual(b.binary!(op, a, bv, spec, out), false, `${b.name} declined binary ${op}`);
   cpu.binary!(op, f64(a), f64(bv), spec, ref);
-  const tol = EXACT_BINARY.has(op) ? () => 0 : (i: number) => 2 * U * Math.abs(ref[i]);
+  const ai = (i: number) => Math.abs(a[spec.aStrides.length ? strided(i, spec, spec.aStrides) : 0]);
+  const bi = (i: number) => Math.abs(bv[spec.bStrides.length ? strided(i, spec, spec.bStrides) : 0]);
+  const tol = EXACT_BINARY.has(op)
+    ? () => 0
+    : FUSED_BINARY.has(op)
+      ? (i: number) => 4 * U * ai(i) * (1 + 2 * bi(i)) ** 2
+      : (i: number) => 2 * U * Math.abs(ref[i]);
   assertWithin(out, ref, tol, `${b.name} binary ${op} [${aShape}] with [${bShape}]`);
+}
+
+/** Index into an operand with `strides` of output element i. */
+function strided(i: number, spec: BroadcastSpec, strides: readonly number[]): number {
+  let rest = i;
+  let at = 0;
+  for (let d = spec.outShape.length - 1; d >= 0; d--) {
+    at += (rest % spec.outShape[d]) * strides[d];
+    rest = Math.floor(rest / spec.outShape[d]);
+  }
+  return at;
 }
 
 const REDUCE_CASES: ReduceSpec[] = [

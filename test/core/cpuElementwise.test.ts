@@ -5,7 +5,10 @@
  */
 import { strict as assert } from "node:assert";
 import { BINARY, cpu } from "../../src/backend/cpu";
+import { accumulateInto } from "../../src/backend/elementwise";
 import type { BinaryKernel, UnaryKernel } from "../../src/backend/Backend";
+import { Tensor } from "../../src/tensor/Tensor";
+import * as ops from "../../src/tensor/ops";
 
 const SPECIALS = [NaN, Infinity, -Infinity, 0, -0, 1e-310, -2.5, 3];
 
@@ -31,6 +34,12 @@ const OPS: Record<string, (a: number, b: number) => number> = {
   div: (a, b) => a / b,
   // Not specialized: the table path in the same layouts, against its own scalar definition.
   maximum: BINARY.maximum,
+  // Fused activation derivatives (specialized for equal shapes, the table elsewhere).
+  tanhGrad: (g, y) => g * (1 - y * y),
+  sigmoidGrad: (g, y) => g * (y * (1 - y)),
+  sigmoidGradY: (u, y) => u * (1 - 2 * y),
+  mulNeg2: (u, w) => -(u * (w * 2)),
+  reluGrad: (g, x) => g * (x > 0 ? 1 : 0),
 };
 
 function expected(op: string, a: ArrayLike<number>, aSh: number[], b: ArrayLike<number>, bSh: number[], out: number[]): number[] {
@@ -65,6 +74,8 @@ const CASES: [number[], number[], number[]][] = [
   [[3, 4, 5], [1, 4, 5], [3, 4, 5]],
   [[3, 4, 5], [3, 4, 1], [3, 4, 5]],
   [[7, 1], [1, 5], [7, 5]],
+  // Long enough (≥ 2048) for float64 equal-shape kernels to run in the native addon when it loaded.
+  [[64, 65], [64, 65], [64, 65]],
 ];
 
 describe("cpu elementwise loops are bit-identical to the scalar definitions", () => {
@@ -99,4 +110,44 @@ describe("cpu elementwise loops are bit-identical to the scalar definitions", ()
       }
     });
   }
+
+  it("reduceSum (native from 2048 elements) sums each output in increasing index order, bit for bit", () => {
+    for (const [outer, len, inner] of [[1, 1000, 100], [3, 700, 1], [2, 50, 41], [4, 3, 5]]) {
+      // Finite values of mixed sign and magnitude (specials would make every sum NaN).
+      const x = Float64Array.from({ length: outer * len * inner }, (_, i) => Math.sin(i * 1.37) * 10 ** ((i % 9) - 4));
+      const out = new Float64Array(outer * inner).fill(NaN);
+      cpu.reduceSum!(x, { outer, len, inner }, out);
+      for (let o = 0; o < outer; o++) {
+        for (let i = 0; i < inner; i++) {
+          let s = 0;
+          for (let r = 0; r < len; r++) s += x[(o * len + r) * inner + i];
+          assert.ok(Object.is(out[o * inner + i], s), `[${outer},${len},${inner}] (${o}, ${i}): ${out[o * inner + i]} vs ${s}`);
+        }
+      }
+    }
+  });
+
+  it("accumulateInto (the sweep's in-place p += x, native from 2048 elements) is bit-identical to the scalar sum", () => {
+    for (const len of [100, 5000]) {
+      for (const Arr of [Float64Array, Float32Array]) {
+        const p = values(len, 21, Arr);
+        const x = values(len, 23, Arr);
+        const want = Arr.from(p, (v, i) => v + x[i]);
+        accumulateInto(p, x);
+        want.forEach((v, i) => assert.ok(Object.is(p[i], v), `${Arr.name} len ${len} [${i}]: ${p[i]} vs ${v}`));
+      }
+    }
+  });
+
+  it("f64: the fused tanh/sigmoid derivatives equal the unfused op compositions bit for bit", () => {
+    const g = new Tensor(values(501, 11, Float64Array), [501]);
+    const y = ops.tanh(new Tensor(values(501, 13, Float64Array), [501]));
+    const same = (a: Tensor, b: Tensor, what: string) =>
+      a.data.forEach((v, i) => assert.ok(Object.is(v, b.data[i]), `${what} [${i}]: ${v} vs ${b.data[i]}`));
+    same(ops.tanhGrad(g, y), ops.mul(g, ops.sub(1, ops.square(y))), "tanhGrad");
+    same(ops.sigmoidGrad(g, y), ops.mul(g, ops.mul(y, ops.sub(1, y))), "sigmoidGrad");
+    same(ops.mulNeg2(g, y), ops.mul(ops.neg(g), ops.mul(y, 2)), "mulNeg2");
+    const x = new Tensor(values(501, 17, Float64Array), [501]);
+    same(ops.reluGrad(g, x), ops.mul(g, ops.step(x)), "reluGrad");
+  });
 });

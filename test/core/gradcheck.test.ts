@@ -76,6 +76,12 @@ const BINARY: [string, (a: Tensor, b: Tensor) => Tensor, (rng: Rng, sa: number[]
   ["pow", ops.pow, (r, a, b) => [uniformT(a, r, 0.5, 2), randnT(b, r)]],
   ["maximum", ops.maximum, (r, a, b) => [gridT(a, r, 0), gridT(b, r, 0.15)]],
   ["minimum", ops.minimum, (r, a, b) => [gridT(a, r, 0), gridT(b, r, 0.15)]],
+  // The fused activation-derivative rules (b plays the activation's output y).
+  ["tanhGrad", ops.tanhGrad, (r, a, b) => [randnT(a, r), uniformT(b, r, -0.9, 0.9)]],
+  ["sigmoidGrad", ops.sigmoidGrad, (r, a, b) => [randnT(a, r), uniformT(b, r, 0.05, 0.95)]],
+  ["sigmoidGradY", ops.sigmoidGradY, (r, a, b) => [randnT(a, r), uniformT(b, r, 0.05, 0.95)]],
+  ["mulNeg2", ops.mulNeg2, (r, a, b) => [randnT(a, r), randnT(b, r)]],
+  ["reluGrad", ops.reluGrad, (r, a, b) => [randnT(a, r), gridT(b, r, 0.15)]],
 ];
 
 function opCases(): OpCase[] {

@@ -3,7 +3,7 @@
  * shapes (a Hessian spectrum with outliers, an SLQ density whose outliers carry weight ~1/p, a
  * labelled NTK, a collapse run, a test-function race, a training run from core's train()).
  */
-import { data, nn, optim, testfunctions } from "../../src";
+import { data, nn, optim, tensor, testfunctions } from "../../src";
 import { show } from "../../widgets/src/show";
 import { CurvesView } from "../../widgets/src/views/curves";
 import type { OptlabView } from "../../widgets/src/views/base";
@@ -66,6 +66,8 @@ export async function figureSamples(): Promise<Sample[]> {
   const ds = data.gaussianMixture({ n: 120, classes: 3, seed: 0 });
   const train = await optim.train(net, ds, { optimizer: optim.sgd({ lr: 0.1 }), loss: "crossEntropy", epochs: 12, batchSize: 20, seed: 0 });
   const t = Array.from({ length: 60 }, (_, i) => i);
+  const rosen = testfunctions.rosenbrock();
+  const path = (opt: optim.Optimizer) => optim.minimize(opt, tensor([...rosen.start], [2]), testfunctions.closureOf(rosen), { steps: 300, trajectory: true });
   return [
     { name: "spectrum-stems", result: { method: "lanczos", eigenvalues: eigen.slice(100), eigenvectors: null }, opts: { title: "Hessian top eigenvalues" } },
     { name: "spectrum-histogram", result: { method: "dense", eigenvalues: eigen, eigenvectors: null }, opts: { title: "Hessian spectrum (dense, p = 123)" } },
@@ -80,6 +82,11 @@ export async function figureSamples(): Promise<Sample[]> {
       opts: { title: "Neural collapse" },
     },
     { name: "landscape-race", result: testfunctions.himmelblau(), opts: { optimizers: ["gd", "momentum", "adam"], lr: 0.01, steps: 150, resolution: 60, title: "Himmelblau: gd, momentum, adam" } },
+    {
+      name: "landscape-teaching", result: rosen,
+      opts: { optimizers: ["gd", "momentum", "adam"], lr: { gd: 1e-3, momentum: 2e-4, adam: 0.05 }, momentum: 0.9, start: [-1.5, 2], steps: 300, resolution: 60, loss_curve: true, colormap: "cividis", x_label: "θ₁ (weight)", y_label: "θ₂ (bias)", title: "Rosenbrock: each optimizer at its own η" },
+    },
+    { name: "landscape-minimize", result: [path(optim.sgd({ lr: 1e-3 })), path(optim.adam({ lr: 0.05 }))], opts: { landscape: rosen, resolution: 60, title: "show(optim.minimize results) on Rosenbrock" } },
     { name: "curves-train", result: train, opts: { title: "training (fromHistory)" } },
     { name: "curves-wide", result: null, build: wideCurves },
     { name: "curves-stability", result: { unit: "step", t, lambdaMax: t.map((i) => 40 * (1 - Math.exp(-i / 12)) + (i > 30 ? 1.5 * Math.sin(i) : 0)), twoOverLr: t.map(() => 40), loss: t.map((i) => 2 * Math.exp(-i / 15) + 0.01) }, opts: { title: "edge of stability" } },

@@ -102,7 +102,7 @@ describe("legible figures: static SVG of every view (strict XML parse)", functio
 
   it("every heatmap (kernel, landscape) has titled axes and a colour bar with ticks and a title", () => {
     const heatmaps = samples.filter((s) => /kernel|landscape/.test(s.name));
-    assert.equal(heatmaps.length, 2);
+    assert.equal(heatmaps.length, 4);
     for (const s of heatmaps) {
       const doc = parseSvg(staticOf(s));
       const titles = byClass(doc, "axis-title").map(textOf);
@@ -122,7 +122,7 @@ describe("legible figures: static SVG of every view (strict XML parse)", functio
       assert.ok(fills.size > 5, `${s.name}: map colours`);
       assert.notEqual(steps[0].getAttribute("fill"), steps[steps.length - 1].getAttribute("fill"));
     }
-    assert.match(textOf(byClass(parseSvg(staticOf(heatmaps.find((s) => s.name.startsWith("landscape"))!)), "colorbar")[0]).toString(), /log\(f\(x\) − min\)/);
+    assert.match(textOf(byClass(parseSvg(staticOf(heatmaps.find((s) => s.name.startsWith("landscape"))!)), "colorbar")[0]).toString(), /f\(θ\) − min \(log scale\)/);
   });
 
   it("legends sit where they cover the fewest data points", () => {

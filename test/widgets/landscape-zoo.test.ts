@@ -29,8 +29,11 @@ describe("LandscapeView races the optimizer zoo", () => {
     assert.ok(losses[2] < 1e-6, `L-BFGS reaches the minimum (loss ${losses[2]})`);
   });
 
-  it("an unknown optimizer is reported in the view's error state, naming it", () => {
-    const v = headless(() => LandscapeView.fromFunction(rosenbrock, { optimizers: ["adamm"], resolution: 5 }));
+  it("an unknown optimizer is an error naming the option and the name: thrown for an option, the view's error state when set later", () => {
+    assert.throws(() => headless(() => LandscapeView.fromFunction(rosenbrock, { optimizers: ["adamm"], resolution: 5 })), /optimizers: expected names from gd, .*got "adamm"/);
+    const v = headless(() => LandscapeView.fromFunction(rosenbrock, { optimizers: ["gd"], resolution: 5, steps: 3 }));
+    assert.equal(v.get("status"), "ready");
+    headless(() => v.set({ optimizers: ["adamm"] }));
     assert.equal(v.get("status"), "error");
     assert.match(String(v.get("error")), /adamm/);
   });

@@ -33,7 +33,7 @@ export function kernelsDir(scope: InstallScope, env: NodeJS.ProcessEnv = process
     case "sys-prefix": {
       const prefix = env.VIRTUAL_ENV || env.CONDA_PREFIX;
       if (!prefix) {
-        throw new ScopeError("--sys-prefix needs an active virtualenv or conda env (VIRTUAL_ENV or CONDA_PREFIX); use --user or --prefix P instead");
+        throw new ScopeError("--sys-prefix needs an active virtualenv or conda env (VIRTUAL_ENV or CONDA_PREFIX); use --user or --prefix P instead (--prefix /usr/local for a distribution's Jupyter, e.g. Debian's)");
       }
       return path.join(prefix, "share", "jupyter", "kernels");
     }

@@ -6,14 +6,39 @@ import type { MatmulSpec } from "../Backend";
 interface Addon {
   dgemm(a: Float64Array, b: Float64Array, out: Float64Array, batch: number, m: number, k: number, n: number,
     transA: boolean, transB: boolean, batchA: boolean, batchB: boolean): void;
+  dgemv(a: Float64Array, x: Float64Array, y: Float64Array, m: number, n: number, trans: boolean, alpha: number, beta: number): void;
   setThreads(n: number): void;
   getThreads(): number;
   config(): string;
+  binary(op: number, a: Float64Array, b: Float64Array, out: Float64Array): void;
+  accumulate(p: Float64Array, x: Float64Array): void;
+  reduceSum(x: Float64Array, outer: number, len: number, inner: number, out: Float64Array): void;
+}
+
+/** The addon's elementwise kernels (elementwise.c): op codes of `binary`. */
+export const NATIVE_BINARY_OPS = ["add", "sub", "mul", "div", "tanhGrad", "sigmoidGrad", "sigmoidGradY", "mulNeg2", "reluGrad"] as const;
+
+/** Float64 elementwise kernels of the addon (bit-identical to the JS loops). */
+export interface NativeElementwise {
+  /** out = a op b on equal-length arrays; `op` indexes NATIVE_BINARY_OPS. */
+  binary(op: number, a: Float64Array, b: Float64Array, out: Float64Array): void;
+  /** p += x on equal-length arrays. */
+  accumulate(p: Float64Array, x: Float64Array): void;
+  /** out[o, i] = Σ_r x[o, r, i] over x [outer, len, inner], summed in increasing r. */
+  reduceSum(x: Float64Array, outer: number, len: number, inner: number, out: Float64Array): void;
 }
 
 /** The system-BLAS GEMM when it loaded, else why not (recorded, never thrown). */
 export type NativeBlasLoad =
-  | { ok: true; config: string; threads: number; matmul(a: Float64Array, b: Float64Array, spec: MatmulSpec, out: Float64Array): void }
+  | {
+      ok: true;
+      config: string;
+      threads: number;
+      matmul(a: Float64Array, b: Float64Array, spec: MatmulSpec, out: Float64Array): void;
+      elementwise: NativeElementwise | null;
+      /** y = alpha·op(A)·x + beta·y, A row-major m×n (op(A) = Aᵀ when trans); null on an older build. */
+      gemv: ((a: Float64Array, x: Float64Array, y: Float64Array, m: number, n: number, trans: boolean, alpha: number, beta: number) => void) | null;
+    }
   | { ok: false; reason: string };
 
 let loaded: NativeBlasLoad | undefined;
@@ -69,5 +94,10 @@ function load(): NativeBlasLoad {
     matmul(a, b, s, out) {
       addon.dgemm(a, b, out, s.batch, s.m, s.k, s.n, s.transA, s.transB, s.batchA, s.batchB);
     },
+    gemv: typeof addon.dgemv === "function" ? addon.dgemv.bind(addon) : null,
+    // An addon built before the elementwise kernels existed has no `binary`.
+    elementwise: typeof addon.binary === "function" && typeof addon.reduceSum === "function"
+      ? { binary: addon.binary.bind(addon), accumulate: addon.accumulate.bind(addon), reduceSum: addon.reduceSum.bind(addon) }
+      : null,
   };
 }

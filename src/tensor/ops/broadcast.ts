@@ -1,5 +1,5 @@
 import { Tensor } from "../Tensor";
-import { allocate } from "../dtype";
+import { allocateOutput } from "../dtype";
 import { record } from "../../autodiff/graph";
 import { broadcastShapes, broadcastStrides, sameShape, shapeStr, sizeOf } from "../shape";
 import { OptlabError } from "../../util/errors";
@@ -13,7 +13,7 @@ import { reshape } from "./shape";
  * come through here, and a per-element odometer was a measurable share of an HVP.
  */
 export function stridedCopy(src: Tensor, strides: readonly number[], outShape: readonly number[]): Tensor {
-  const out = allocate(src.dtype, sizeOf(outShape));
+  const out = allocateOutput(src.dtype, sizeOf(outShape));
   const nd = outShape.length;
   const d = src.data;
   if (nd === 0 || out.length === 0) {
@@ -22,10 +22,19 @@ export function stridedCopy(src: Tensor, strides: readonly number[], outShape: r
   }
   const inner = outShape[nd - 1];
   const s = strides[nd - 1];
+  if (s === 1 && strides.every((st, k) => k === nd - 1 || st === 0)) {
+    // One contiguous row repeated (a bias over a batch, the adjoint of a sum over rows): write it
+    // once, then double the filled prefix with copyWithin (a native memmove) until out is full.
+    out.set(d.subarray(0, inner));
+    for (let filled = inner; filled < out.length; filled *= 2) out.copyWithin(filled, 0, Math.min(filled, out.length - filled));
+    return new Tensor(out, outShape);
+  }
   const idx = new Array<number>(nd - 1).fill(0);
   let si = 0;
   for (let o = 0; o < out.length; o += inner) {
-    if (s === 1) out.set(d.subarray(si, si + inner), o);
+    // Short rows (a bias broadcast over a batch): a loop, not a subarray object per row.
+    if (s === 1 && inner <= 256) for (let j = 0; j < inner; j++) out[o + j] = d[si + j];
+    else if (s === 1) out.set(d.subarray(si, si + inner), o);
     else if (s === 0) out.fill(d[si], o, o + inner);
     else for (let j = 0, k = si; j < inner; j++, k += s) out[o + j] = d[k];
     for (let k = nd - 2; k >= 0; k--) {

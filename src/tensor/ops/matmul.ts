@@ -1,5 +1,5 @@
 import { Tensor } from "../Tensor";
-import { allocate, promote } from "../dtype";
+import { allocate, allocateOutput, promote } from "../dtype";
 import { dispatch, type BackendChoice } from "../../backend/registry";
 import { record } from "../../autodiff/graph";
 import { shapeStr, sizeOf } from "../shape";
@@ -69,7 +69,9 @@ function matmulCore(a: Tensor, b: Tensor, transA: boolean, transB: boolean, back
   // Mixed dtypes compute in the wider one, so f32 never silently downgrades an f64 operand.
   const A = a.dtype === dt ? a : astype(a, dt);
   const B = b.dtype === dt ? b : astype(b, dt);
-  const out = allocate(dt, batch * m * n);
+  // Every f64 GEMM path (BLAS with β = 0, wasm, JS) assigns each output element, so a recycled
+  // buffer needs no zeroing; f32 products may run on accelerated backends and keep zeroed memory.
+  const out = dt === "f64" ? allocateOutput(dt, batch * m * n) : allocate(dt, batch * m * n);
   const spec = { batch, m, k, n, transA, transB, batchA: aBatch.length > 0, batchB: bBatch.length > 0 };
   const used = dispatch("matmul", dt, 2 * batch * m * n * k, backend, (be) => be.matmul?.(A.data, B.data, spec, out) ?? false);
   const y = new Tensor(out, [...batchShape, m, n], used);

@@ -16,12 +16,12 @@ export const PALETTE: readonly string[] = d3.schemeTableau10;
 
 /**
  * Width in px of a label at the figures' 11 px sans-serif, estimated (the static SVG cannot
- * measure): capitals and digits ~0.68 em, spaces and narrow glyphs ~0.3 em, the rest 0.6 em (DejaVu Sans,
+ * measure): m and w ~0.92 em, operators (= + − ×) ~0.84 em, capitals and digits ~0.68 em, spaces and narrow glyphs ~0.3 em, the rest 0.6 em (DejaVu Sans,
  * the widest common default).
  */
 export function textWidth(s: string, px = 11): number {
   let em = 0;
-  for (const c of s) em += /[A-Z0-9]|[MW@%]/.test(c) ? 0.68 : /[\s.,:;'|!il]/.test(c) ? 0.3 : 0.6;
+  for (const c of s) em += /[mw]/.test(c) ? 0.92 : /[=+<>×−~]/.test(c) ? 0.84 : /[A-Z0-9]|[MW@%]/.test(c) ? 0.68 : /[\s.,:;'|!il]/.test(c) ? 0.3 : 0.6;
   return em * px;
 }
 
@@ -55,6 +55,8 @@ export interface AxisOptions {
   className?: string;
   /** Tick label formatter (default formatTick). */
   format?: (v: number) => string;
+  /** Tick values to use instead of the scale's (colour bars with few decades). */
+  tickValues?: number[];
 }
 
 /**
@@ -65,7 +67,7 @@ export interface AxisOptions {
 export function drawAxis(parent: Target, o: AxisOptions): Target {
   const count = o.ticks ?? 5;
   const fmt = o.format ?? formatTick;
-  const ticks = scaleTicks(o.scale, !!o.log, count);
+  const ticks = o.tickValues ?? scaleTicks(o.scale, !!o.log, count);
   const [r0, r1] = o.scale.range();
   const g = parent.append("g").attr("class", `axis ${o.side === "bottom" ? "x" : "y"}${o.className ? ` ${o.className}` : ""}`);
   if (o.side === "bottom") {
@@ -192,12 +194,39 @@ export interface ColorBarOptions {
   color: (v: number) => string;
   title: string;
   format?: (v: number) => string;
+  /** The domain is in log₁₀ units; ticks are labelled with the values themselves (10⁻², 1, 10², …). */
+  log?: boolean;
+}
+
+/** The colour bar's axis scale: linear over the domain, or log over 10^domain. */
+function colorBarScale(domain: [number, number], log: boolean, range: [number, number]): Scale {
+  const s = log ? d3.scaleLog().domain([10 ** domain[0], 10 ** domain[1]]) : d3.scaleLinear().domain(domain);
+  return s.range(range) as unknown as Scale;
+}
+
+/**
+ * Ticks of a log colour bar: the decades, and where fewer than three fall inside, 1-3 multiples
+ * (3, 10, 30, 100) so a bar spanning two decades still reads.
+ */
+export function colorBarLogTicks(lo: number, hi: number): number[] {
+  const decades = logTicks(lo, hi, 6);
+  if (decades.length >= 3 || !(lo > 0)) return decades;
+  const out: number[] = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+    for (const m of [1, 3]) {
+      const v = +(m * 10 ** e).toPrecision(12);
+      if (v >= lo && v <= hi) out.push(v);
+    }
+  }
+  return out.length >= 3 ? out : decades;
 }
 
 /** Width a colour bar takes with its ticks and title (px). */
-export function colorBarWidth(o: Pick<ColorBarOptions, "domain" | "format" | "width">): number {
-  const s = d3.scaleLinear().domain(o.domain).range([100, 0]);
-  return (o.width ?? 12) + axisWidth(s as unknown as Scale, false, 5, o.format ?? formatTick, true);
+export function colorBarWidth(o: Pick<ColorBarOptions, "domain" | "format" | "width" | "log">): number {
+  const fmt = o.format ?? formatTick;
+  if (!o.log) return (o.width ?? 12) + axisWidth(colorBarScale(o.domain, false, [100, 0]), false, 5, fmt, true);
+  const widest = Math.max(14, ...colorBarLogTicks(10 ** o.domain[0], 10 ** o.domain[1]).map((v) => textWidth(fmt(v))));
+  return (o.width ?? 12) + 12 + widest + 16;
 }
 
 /** A vertical colour bar (`g.colorbar`: 48 `rect.colorbar-step`s, an axis with ticks, a title). */
@@ -212,8 +241,8 @@ export function drawColorBar(parent: Target, o: ColorBarOptions): Target {
     g.append("rect").attr("class", "colorbar-step").attr("x", 0).attr("y", o.y + k * h).attr("width", w).attr("height", h + 0.4).attr("fill", o.color(v));
   }
   g.append("rect").attr("class", "colorbar-frame").attr("x", 0).attr("y", o.y).attr("width", w).attr("height", o.height).attr("fill", "none").attr("stroke", INK.rule);
-  const s = d3.scaleLinear().domain([lo, hi]).range([o.y + o.height, o.y]);
-  drawAxis(g, { scale: s as unknown as Scale, side: "right", box: { x0: 0, x1: w, y0: o.y, y1: o.y + o.height }, ticks: 5, title: o.title, className: "colorbar-axis", format: o.format });
+  const s = colorBarScale([lo, hi], !!o.log, [o.y + o.height, o.y]);
+  drawAxis(g, { scale: s, log: !!o.log, tickValues: o.log ? colorBarLogTicks(10 ** lo, 10 ** hi) : undefined, side: "right", box: { x0: 0, x1: w, y0: o.y, y1: o.y + o.height }, ticks: 5, title: o.title, className: "colorbar-axis", format: o.format });
   return g;
 }
 

@@ -180,20 +180,25 @@ export const LANDSCAPE: ViewSpec = {
     x_label: { type: "string", sync: "kernel", default: "x", doc: "Title of the x axis (e.g. 'x₁', 'α (direction 1)')." },
     y_label: { type: "string", sync: "kernel", default: "y", doc: "Title of the y axis." },
     value_label: { type: "string", sync: "kernel", default: "loss", doc: "Name of the mapped value (colour bar title)." },
-    log_scale: { type: "bool", sync: "both", default: false, doc: "Color/contours on log(values − min + 1e-12)." },
+    log_scale: { type: "bool", sync: "both", default: false, doc: "Colour scale: log₁₀(values − min + 1e-12) when true (colour-bar ticks in values − min), else linear in values." },
+    colormap: { type: "string", sync: "both", default: "viridis", enum: ["viridis", "cividis", "magma", "inferno", "plasma"], doc: "Perceptually uniform colour map of the field (colour bar beside the map)." },
     levels: { type: "int", sync: "both", default: 12, doc: "Number of contour levels." },
     minima: { type: "f64", sync: "kernel", default: [], doc: "Known minima [k, 2] (markers)." },
     interactive: { type: "bool", sync: "kernel", default: false, doc: "Kernel can recompute trajectories (a test function or 2-D objective is attached)." },
     start: { type: "[float, float]", sync: "both", default: [0, 0], doc: "Start point of every trajectory; a click sets it." },
     optimizer_options: { type: "string[]", sync: "kernel", default: ["gd", "momentum", "nesterov", "adam", "rmsprop", "adagrad"], doc: "Choices for `optimizers`." },
-    optimizers: { type: "string[]", sync: "both", default: ["gd"], doc: "Optimizers racing (one trajectory each, same lr/momentum)." },
-    lr: { type: "float", sync: "both", default: 0.01, doc: "Learning rate." },
+    optimizers: { type: "string[]", sync: "both", default: ["gd"], doc: "Optimizers racing (one trajectory each, same momentum)." },
+    lr: { type: "float", sync: "both", default: 0.01, doc: "Learning rate of every optimizer without an entry in `lrs`." },
+    lrs: { type: "json", sync: "both", default: {}, doc: "Learning rate per optimizer name ({name: lr > 0}); overrides `lr` for that optimizer." },
     momentum: { type: "float", sync: "both", default: 0.9, doc: "Momentum / β1 (ignored by gd)." },
     steps: { type: "int", sync: "both", default: 200, doc: "Steps per trajectory." },
     trajectories: { type: "f64", sync: "kernel", default: [], doc: "All trajectories concatenated: points (x, y) row-major [Σ lengths, 2]." },
     trajectory_lengths: { type: "i32", sync: "kernel", default: [], doc: "Points per trajectory (a run that diverges stops early)." },
     trajectory_labels: { type: "string[]", sync: "kernel", default: [], doc: "Legend label per trajectory (optimizer name)." },
     trajectory_losses: { type: "f64", sync: "kernel", default: [], doc: "Final loss per trajectory." },
+    trajectory_lrs: { type: "f64", sync: "kernel", default: [], doc: "Learning rate per trajectory, shown in the legend (NaN: none or a schedule, then the label says it)." },
+    trajectory_values: { type: "f64", sync: "kernel", default: [], doc: "Loss at every trajectory point, laid out as `trajectories` [Σ lengths] (empty: no loss panel)." },
+    loss_panel: { type: "bool", sync: "both", default: false, doc: "Draw the loss-vs-step panel under the map (needs trajectory_values)." },
     status: { type: "string", sync: "kernel", default: "idle", enum: ["idle", "computing", "ready", "error"], doc: "Trajectory computation state." },
     error: { type: "string", sync: "kernel", default: "", doc: "Message when status = 'error'." },
   },
@@ -240,5 +245,7 @@ export const VIEWS = { SpectrumView: SPECTRUM, KernelView: KERNEL, CollapseView:
  * - 0.1.0 (initial): SpectrumModel, KernelModel, CollapseModel, LandscapeModel, CurvesModel as above.
  * - 0.1.0 (additive, old states still valid): LandscapeModel x_label, y_label, value_label (axis and
  *   colour-bar titles); CurvesModel series[i].x_label (per-panel x title), series keyed by (panel, name).
+ * - 0.1.0 (additive, old states still valid): LandscapeModel lrs (per-optimizer lr), colormap,
+ *   trajectory_lrs, trajectory_values, loss_panel (loss-vs-step panel under the map).
  */
-export const SCHEMA_CHANGELOG = ["0.1.0 initial", "0.1.0 additive: LandscapeModel x_label/y_label/value_label; CurvesModel series[i].x_label, series keyed by (panel, name)"] as const;
+export const SCHEMA_CHANGELOG = ["0.1.0 initial", "0.1.0 additive: LandscapeModel x_label/y_label/value_label; CurvesModel series[i].x_label, series keyed by (panel, name)", "0.1.0 additive: LandscapeModel lrs/colormap/trajectory_lrs/trajectory_values/loss_panel"] as const;

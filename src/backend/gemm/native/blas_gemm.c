@@ -5,9 +5,12 @@
  *   a, b, out: Float64Array (read in place, no copy). out[t] (m×n, row-major) = op(A[t])·op(B[t]),
  *   op(A) m×k (A stored k×m when transA), op(B) k×n (B stored n×k when transB); batchA/batchB
  *   false: that operand is one matrix shared by every batch item. The caller checks lengths.
+ * dgemv(a, x, y, m, n, trans, alpha, beta): y = alpha·op(A)·x + beta·y (see below).
  * setThreads(n): the BLAS thread count (openblas_set_num_threads). Set to 1 at load so results
  *   compare against one-thread peers; the loader applies OPTLAB_BLAS_THREADS when set.
  * getThreads(), config(): the current count and the library's build string.
+ * binary(op, a, b, out), accumulate(p, x), reduceSum(x, outer, len, inner, out): float64
+ *   elementwise kernels and sums (elementwise.c).
  */
 #include <node_api.h>
 #include <cblas.h>
@@ -76,6 +79,40 @@ static napi_value dgemm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * dgemv(a, x, y, m, n, trans, alpha, beta): y = alpha·op(A)·x + beta·y for row-major A (m×n),
+ * op(A) = Aᵀ when trans. Matrix–vector products through dgemm (n = 1) pack the whole matrix
+ * first; Lanczos reorthogonalizes against a basis of ~10⁴ × 10² this way every step.
+ */
+static napi_value dgemv(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value argv[8];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  double *a, *x, *y;
+  size_t la, lx, ly;
+  int64_t m, n;
+  bool trans;
+  double alpha, beta;
+  if (argc != 8 || !f64_data(env, argv[0], &a, &la) || !f64_data(env, argv[1], &x, &lx) || !f64_data(env, argv[2], &y, &ly) ||
+      napi_get_value_int64(env, argv[3], &m) != napi_ok || napi_get_value_int64(env, argv[4], &n) != napi_ok ||
+      napi_get_value_bool(env, argv[5], &trans) != napi_ok || napi_get_value_double(env, argv[6], &alpha) != napi_ok ||
+      napi_get_value_double(env, argv[7], &beta) != napi_ok) {
+    napi_throw_type_error(env, NULL, "optlab_blas.dgemv: expected (a, x, y: Float64Array, m, n, trans, alpha, beta)");
+    return NULL;
+  }
+  if (m < 0 || n < 0 || (size_t)(m * n) > la || (size_t)(trans ? m : n) > lx || (size_t)(trans ? n : m) > ly) {
+    napi_throw_range_error(env, NULL, "optlab_blas.dgemv: shapes do not fit the arrays");
+    return NULL;
+  }
+  if (m == 0 || n == 0) {
+    size_t len = (size_t)(trans ? n : m);
+    for (size_t i = 0; i < len; i++) y[i] *= beta;
+    return NULL;
+  }
+  cblas_dgemv(CblasRowMajor, trans ? CblasTrans : CblasNoTrans, (int)m, (int)n, alpha, a, (int)n, x, 1, beta, y, 1);
+  return NULL;
+}
+
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -101,13 +138,21 @@ static napi_value config(napi_env env, napi_callback_info info) {
   return r;
 }
 
+napi_value optlab_binary(napi_env env, napi_callback_info info);
+napi_value optlab_accumulate(napi_env env, napi_callback_info info);
+napi_value optlab_reduce_sum(napi_env env, napi_callback_info info);
+
 static napi_value init(napi_env env, napi_value exports) {
   openblas_set_num_threads(1);
   napi_property_descriptor props[] = {
       {"dgemm", NULL, dgemm, NULL, NULL, NULL, napi_default, NULL},
+      {"dgemv", NULL, dgemv, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
       {"getThreads", NULL, get_threads, NULL, NULL, NULL, napi_default, NULL},
       {"config", NULL, config, NULL, NULL, NULL, napi_default, NULL},
+      {"binary", NULL, optlab_binary, NULL, NULL, NULL, napi_default, NULL},
+      {"accumulate", NULL, optlab_accumulate, NULL, NULL, NULL, napi_default, NULL},
+      {"reduceSum", NULL, optlab_reduce_sum, NULL, NULL, NULL, napi_default, NULL},
   };
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;

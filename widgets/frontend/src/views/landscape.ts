@@ -2,16 +2,17 @@
  * LandscapeView: filled contours of a 2-D loss (test function or slice) with axis titles and a
  * colour bar, optimizer trajectories racing from a common start — drawn by
  * src/svg/charts/landscape.ts, the same function as the static SVG. A click sets `start`; the
- * optimizer checkboxes, lr, momentum and steps are synced traits; the kernel recomputes
- * `trajectories` and the view animates them step by step (all optimizers advance one step per
- * frame tick).
+ * optimizer checkboxes, the learning rate of each racing optimizer (`lrs`; "lr (all)" sets one for
+ * every optimizer), momentum and steps are synced traits; the kernel recomputes `trajectories` and
+ * the view animates them step by step (all optimizers advance one step per frame tick, the loss
+ * panel's curves with them). Colour scale, colour map and the loss panel are local choices.
  */
 import * as d3 from "d3";
 import { DOMWidgetModel } from "@jupyter-widgets/base";
 import { LANDSCAPE } from "../../../src/views/schema";
 import { drawLandscape } from "../../../src/svg/charts/landscape";
 import { coord } from "../../../src/svg/target";
-import { control, fmt, OptlabView, specDefaults, specSerializers } from "../common";
+import { control, fmt, options, OptlabView, specDefaults, specSerializers } from "../common";
 import { svgTarget } from "../d3target";
 
 export { splitTrajectories } from "../../../src/svg/charts/landscape";
@@ -29,7 +30,11 @@ export class LandscapeView extends OptlabView {
   private lrIn!: HTMLInputElement;
   private momIn!: HTMLInputElement;
   private stepsIn!: HTMLInputElement;
-  private logBox!: HTMLInputElement;
+  private lrRow!: HTMLSpanElement;
+  private lrInputs = new Map<string, HTMLInputElement>();
+  private scaleSel!: HTMLSelectElement;
+  private mapSel!: HTMLSelectElement;
+  private lossBox!: HTMLInputElement;
   private runBtn!: HTMLButtonElement;
   private statusEl!: HTMLSpanElement;
   private svg!: d3.Selection<SVGSVGElement, unknown, null, undefined>;
@@ -42,20 +47,30 @@ export class LandscapeView extends OptlabView {
     this.optRow = document.createElement("span");
     this.optRow.className = "optimizers";
     row.appendChild(this.optRow);
-    this.lrIn = control(row, "input", "lr", { type: "number", step: "any", min: "0", class: "lr" });
-    this.lrIn.addEventListener("change", () => this.setAndSave({ lr: Number(this.lrIn.value) }));
+    this.lrIn = control(row, "input", "lr (all)", { type: "number", step: "any", min: "0", class: "lr" });
+    // One lr for every optimizer: the per-optimizer entries give way to it.
+    this.lrIn.addEventListener("change", () => this.setAndSave({ lr: Number(this.lrIn.value), lrs: {} }));
+    this.lrRow = document.createElement("span");
+    this.lrRow.className = "learning-rates";
+    row.appendChild(this.lrRow);
     this.momIn = control(row, "input", "momentum", { type: "number", step: "0.05", min: "0", max: "1", class: "momentum" });
     this.momIn.addEventListener("change", () => this.setAndSave({ momentum: Number(this.momIn.value) }));
     this.stepsIn = control(row, "input", "steps", { type: "number", step: "1", min: "1", class: "steps" });
     this.stepsIn.addEventListener("change", () => this.setAndSave({ steps: Math.max(1, Math.round(Number(this.stepsIn.value))) }));
-    this.logBox = control(row, "input", "log colors", { type: "checkbox", class: "log-scale" });
-    this.logBox.addEventListener("change", () => this.setAndSave({ log_scale: this.logBox.checked }));
+    this.scaleSel = control(row, "select", "colour scale", { class: "color-scale" });
+    options(this.scaleSel, ["linear", "log"]);
+    this.scaleSel.addEventListener("change", () => this.setAndSave({ log_scale: this.scaleSel.value === "log" }));
+    this.mapSel = control(row, "select", "colour map", { class: "colormap" });
+    options(this.mapSel, (LANDSCAPE.traits.colormap.enum ?? ["viridis"]) as string[]);
+    this.mapSel.addEventListener("change", () => this.setAndSave({ colormap: this.mapSel.value }));
+    this.lossBox = control(row, "input", "loss curve", { type: "checkbox", class: "loss-panel" });
+    this.lossBox.addEventListener("change", () => this.setAndSave({ loss_panel: this.lossBox.checked }));
     this.runBtn = control(row, "button", "run", { class: "run" });
     this.runBtn.addEventListener("click", () => this.send({ event: "run" }));
     this.statusEl = document.createElement("span");
     this.statusEl.className = "status";
     row.appendChild(this.statusEl);
-    this.needsKernel(this.optRow, this.lrIn.parentElement!, this.momIn.parentElement!, this.stepsIn.parentElement!, this.runBtn);
+    this.needsKernel(this.optRow, this.lrIn.parentElement!, this.lrRow, this.momIn.parentElement!, this.stepsIn.parentElement!, this.runBtn);
     this.svg = d3.select(this.bodyEl).append("svg").attr("class", "optlab-figure landscape");
   }
 
@@ -80,16 +95,39 @@ export class LandscapeView extends OptlabView {
     if (document.activeElement !== this.lrIn) this.lrIn.value = String(m.get("lr"));
     if (document.activeElement !== this.momIn) this.momIn.value = String(m.get("momentum"));
     if (document.activeElement !== this.stepsIn) this.stepsIn.value = String(m.get("steps"));
-    this.logBox.checked = m.get("log_scale") === true;
-    for (const el of [this.optRow, this.lrIn.parentElement!, this.momIn.parentElement!, this.stepsIn.parentElement!, this.runBtn]) el.style.display = interactive ? "" : "none";
+    this.syncLearningRates();
+    this.scaleSel.value = m.get("log_scale") === true ? "log" : "linear";
+    this.mapSel.value = String(m.get("colormap") ?? "viridis");
+    this.lossBox.checked = m.get("loss_panel") === true;
+    for (const el of [this.optRow, this.lrIn.parentElement!, this.lrRow, this.momIn.parentElement!, this.stepsIn.parentElement!, this.runBtn]) el.style.display = interactive ? "" : "none";
     const status = m.get("status") as string;
     this.statusEl.classList.toggle("error", status === "error");
     this.statusEl.textContent = status === "computing" ? "computing…" : status === "error" ? String(m.get("error")) : interactive && this.kernelLive ? "click the map to set the start point" : "";
   }
 
+  /** One `input.lr-of` per racing optimizer, showing its lr (its `lrs` entry, else `lr`). */
+  private syncLearningRates(): void {
+    const m = this.model;
+    const chosen = m.get("optimizers") as string[];
+    const lrs = (m.get("lrs") ?? {}) as Record<string, number>;
+    if ([...this.lrInputs.keys()].join() !== chosen.join()) {
+      this.lrRow.replaceChildren();
+      this.lrInputs.clear();
+      for (const name of chosen) {
+        const input = control(this.lrRow, "input", `η ${name}`, { type: "number", step: "any", min: "0", class: "lr-of", "data-optimizer": name });
+        input.addEventListener("change", () => {
+          const cur = (this.model.get("lrs") ?? {}) as Record<string, number>;
+          this.setAndSave({ lrs: { ...cur, [name]: Number(input.value) } });
+        });
+        this.lrInputs.set(name, input);
+      }
+    }
+    for (const [name, input] of this.lrInputs) if (document.activeElement !== input) input.value = String(name in lrs ? lrs[name] : m.get("lr"));
+  }
+
   protected override draw(): void {
     const m = this.model;
-    const { x, y, plot, runs } = drawLandscape((k) => m.get(k), svgTarget(this.svg));
+    const { x, y, plot, runs, loss } = drawLandscape((k) => m.get(k), svgTarget(this.svg));
     const nx = m.get("nx") as number;
     const ny = m.get("ny") as number;
     const vals = m.get("values") as Float64Array;
@@ -100,12 +138,16 @@ export class LandscapeView extends OptlabView {
     const flat = m.get("trajectories") as Float64Array;
     const paths = this.svg.selectAll<SVGPathElement, unknown>("path.trajectory").nodes();
     const heads = this.svg.selectAll<SVGCircleElement, unknown>("circle.trajectory-head").nodes();
+    const lossPaths = this.svg.selectAll<SVGPathElement, unknown>("path.loss-curve").nodes();
+    const lossLine = loss && d3.line<[number, number]>().defined((p) => Number.isFinite(loss.y(p[1]))).x((p) => loss.x(p[0])).y((p) => loss.y(p[1])).digits(2);
     // Same path precision and coordinates as the chart draws, so the final frame equals it.
     const line = d3.line<[number, number]>().x((p) => x(p[0])).y((p) => y(p[1])).digits(2);
     const drawUpTo = (step: number) => runs.forEach((run, k) => {
       const n = Math.min(run.length, step + 1);
       if (paths[k]) paths[k].setAttribute("d", n > 0 ? line(run.slice(0, n)) ?? "" : "");
       if (n > 0 && heads[k]) (heads[k].setAttribute("cx", coord(x(run[n - 1][0]))), heads[k].setAttribute("cy", coord(y(run[n - 1][1]))));
+      const curve = loss?.curves[k];
+      if (curve && lossLine && lossPaths[k]) lossPaths[k].setAttribute("d", n > 0 ? lossLine(curve.slice(0, n)) ?? "" : "");
     });
     this.timer?.stop();
     const longest = d3.max(runs, (r) => r.length) ?? 0;
