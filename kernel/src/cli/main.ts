@@ -6,6 +6,7 @@ import { historyFile, InstallScope, ScopeError } from "./paths";
 import { analyze } from "./analyze";
 import { reproduceCommand, RUN_HELP, RUN_USAGE, runCommand, RunUsageError } from "./run";
 import { COURSE_USAGE, courseCommand, CourseUsageError, gradeCommand } from "../course/cli";
+import { SWEEP_HELP, SWEEP_USAGE, sweepCommand, SweepUsageError } from "../sweep/cli";
 
 const USAGE = `usage:
   optlab install [--user | --sys-prefix | --prefix P] [--name N] [--display-name D]
@@ -13,6 +14,7 @@ const USAGE = `usage:
   optlab kernel -f <connection-file>
   optlab analyze hessian|ntk|collapse --model M.npz --data D.npz [options] [--json]   (optlab analyze --help)
 ${RUN_USAGE}
+${SWEEP_USAGE}
 ${COURSE_USAGE}
   optlab --version
 
@@ -80,7 +82,7 @@ function parse(args: string[]): Parsed {
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command !== "analyze" && (rest.includes("--help") || rest.includes("-h"))) {
-    const help = command === "run" || command === "reproduce" ? RUN_HELP[command] : HELP[command];
+    const help = command === "run" || command === "reproduce" ? RUN_HELP[command] : command === "sweep" ? SWEEP_HELP : HELP[command];
     if (help !== undefined) {
       console.log(help);
       return 0;
@@ -109,6 +111,8 @@ export async function main(argv: string[]): Promise<number> {
         return await reproduceCommand(rest);
       case "analyze":
         return await analyze(rest);
+      case "sweep":
+        return await sweepCommand(rest);
       case "course":
         return await courseCommand(rest);
       case "grade":
@@ -130,7 +134,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command ${JSON.stringify(command)}`);
     }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof RunUsageError || e instanceof CourseUsageError) {
+    if (e instanceof UsageError || e instanceof RunUsageError || e instanceof CourseUsageError || e instanceof SweepUsageError) {
       console.error(`optlab: ${e.message}\n${USAGE}`);
       return 2;
     }
