@@ -1,5 +1,5 @@
 import { Tensor } from "../Tensor";
-import { allocate } from "../dtype";
+import { allocate, allocateOutput } from "../dtype";
 import { record } from "../../autodiff/graph";
 import { shapeStr } from "../shape";
 import { OptlabError } from "../../util/errors";
@@ -56,6 +56,19 @@ export function windowGeometry(shape: readonly number[], spec: WindowSpec): Geom
  * input pixel it reads within one sample, or −1 where the window reads padding.
  */
 function indexMap(g: Geometry): Int32Array {
+  // A network reuses a few geometries in every forward and sweep: build each map once.
+  const key = [g.C, g.H, g.W, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw].join(",");
+  let map = MAPS.get(key);
+  if (!map) {
+    if (MAPS.size >= 64) MAPS.clear();
+    MAPS.set(key, (map = buildIndexMap(g)));
+  }
+  return map;
+}
+
+const MAPS = new Map<string, Int32Array>();
+
+function buildIndexMap(g: Geometry): Int32Array {
   const L = g.OH * g.OW;
   const map = new Int32Array(g.C * g.kh * g.kw * L);
   let r = 0;
@@ -88,7 +101,7 @@ export function im2col(x: Tensor, spec: WindowSpec): Tensor {
   const L = g.OH * g.OW;
   const per = K * L;
   const inSize = g.C * g.H * g.W;
-  const out = allocate(x.dtype, g.N * per);
+  const out = allocateOutput(x.dtype, g.N * per); // every element is written below
   const src = x.data;
   for (let n = 0; n < g.N; n++) {
     const o = n * per;
