@@ -59,7 +59,9 @@ export default async function main(flags = []) {
     conv: { x: pack(x), w: pack(p.weight), b: pack(p.bias), g: pack(g) },
     lenet: { params, order: leafPaths(net.params), x: { shape: [128, 1, 28, 28], data: Array.from(ds.x.data) }, y: Array.from(ds.labels), v: v.map(pack) },
   }));
-  const r = spawnSync("/usr/bin/python3", [join(root, "bench", "_conv_torch.py"), job], { encoding: "utf8", timeout: 600_000 });
+  // One thread: torch.set_num_threads does not bound the OpenBLAS pool of Debian's torch.
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
+  const r = spawnSync("/usr/bin/python3", [join(root, "bench", "_conv_torch.py"), job], { encoding: "utf8", timeout: 600_000, env });
   const torch = r.status === 0 ? JSON.parse(r.stdout.trim().split("\n").pop()) : null;
   if (!torch) console.log(`  (PyTorch reference unavailable: ${r.stderr.trim().split("\n").pop()})`);
   const row = (name, mine, theirs) =>

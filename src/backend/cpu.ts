@@ -3,7 +3,7 @@ import type { Storage } from "../tensor/dtype";
 import { erf } from "../util/special";
 import { jsMatmul } from "./gemm/jsGemm";
 import { matmulF64 } from "./gemm/f64Matmul";
-import { binaryFast, binaryLayout, binaryTable, nativeElementwise, NATIVE_ELEMENTWISE_MIN, unaryFast } from "./elementwise";
+import { binaryFast, binaryLayout, binaryMid, binaryTable, midLayout, nativeElementwise, NATIVE_ELEMENTWISE_MIN, unaryFast } from "./elementwise";
 
 /**
  * The reference backend: float64 arithmetic in plain TypeScript loops, except the f64 matrix
@@ -38,6 +38,8 @@ export const cpu: Backend = {
       if (!binaryFast(op, a, b, layout, out)) binaryTable(BINARY[op], a, b, layout, out);
       return;
     }
+    const mid = midLayout(a.length, b.length, s, total);
+    if (mid) return binaryMid(op, BINARY[op], a, b, mid, out);
     // General strided walk with an odometer over the output index.
     const f = BINARY[op];
     const { outShape, aStrides, bStrides } = s;

@@ -245,6 +245,62 @@ function isLeadingBlock(strides: readonly number[], shape: readonly number[], le
   return acc === len && inner > 1;
 }
 
+/**
+ * A broadcast where one operand (`side`) is a contiguous block over middle axes, repeated over the
+ * leading axes (`outer` times) and constant along the trailing ones (runs of `inner`), the other
+ * full and contiguous: per-channel scales and shifts of [N, C, H, W] maps (batch norm, per-channel
+ * biases). Each of the `outer` slices is then a column broadcast.
+ */
+export interface MidLayout {
+  side: "a" | "b";
+  outer: number;
+  inner: number;
+}
+
+export function midLayout(aLen: number, bLen: number, s: BroadcastSpec, total: number): MidLayout | null {
+  const c = contiguousStrides(s.outShape);
+  const probe = (strides: readonly number[], len: number): { outer: number; inner: number } | null => {
+    const shape = s.outShape;
+    let d = shape.length - 1;
+    let inner = 1;
+    for (; d >= 0 && (strides[d] === 0 || shape[d] === 1); d--) inner *= shape[d];
+    let acc = 1;
+    for (; d >= 0 && acc < len; d--) {
+      if (strides[d] !== acc && shape[d] !== 1) return null;
+      acc *= shape[d];
+    }
+    if (acc !== len) return null;
+    let outer = 1;
+    for (; d >= 0; d--) {
+      if (strides[d] !== 0 && shape[d] !== 1) return null;
+      outer *= shape[d];
+    }
+    return outer > 1 && inner > 1 ? { outer, inner } : null;
+  };
+  if (aLen === total && sameStrides(s.aStrides, c)) {
+    const m = probe(s.bStrides, bLen);
+    if (m) return { side: "b", ...m };
+  }
+  if (bLen === total && sameStrides(s.bStrides, c)) {
+    const m = probe(s.aStrides, aLen);
+    if (m) return { side: "a", ...m };
+  }
+  return null;
+}
+
+/** out = a op b in a mid layout: one column-broadcast pass per outer slice. */
+export function binaryMid(op: BinaryKernel, f: (x: number, y: number) => number, a: Storage, b: Storage, M: MidLayout, out: Storage): void {
+  const slice = out.length / M.outer;
+  const L: BinaryLayout = { kind: M.side === "b" ? "bCol" : "aCol", inner: M.inner };
+  for (let o = 0; o < M.outer; o++) {
+    const full = (x: Storage) => x.subarray(o * slice, (o + 1) * slice);
+    const A = M.side === "b" ? full(a) : a;
+    const B = M.side === "b" ? b : full(b);
+    const dst = full(out);
+    if (!binaryFast(op, A, B, L, dst)) binaryTable(f, A, B, L, dst);
+  }
+}
+
 function sameStrides(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

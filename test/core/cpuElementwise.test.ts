@@ -74,6 +74,11 @@ const CASES: [number[], number[], number[]][] = [
   [[3, 4, 5], [1, 4, 5], [3, 4, 5]],
   [[3, 4, 5], [3, 4, 1], [3, 4, 5]],
   [[7, 1], [1, 5], [7, 5]],
+  // Per-channel ("mid") broadcasts of [N, C, H, W]-like maps, either side, and with unit axes.
+  [[3, 4, 5], [1, 4, 1], [3, 4, 5]],
+  [[1, 4, 1], [3, 4, 5], [3, 4, 5]],
+  [[2, 3, 2, 5], [1, 3, 2, 1], [2, 3, 2, 5]],
+  [[2, 1, 3, 4], [1, 1, 3, 1], [2, 1, 3, 4]],
   // Long enough (≥ 2048) for float64 equal-shape kernels to run in the native addon when it loaded.
   [[64, 65], [64, 65], [64, 65]],
 ];

@@ -65,7 +65,7 @@ describe("scratch buffers: reuse of dead op outputs inside a reverse sweep", () 
     const rng = new Rng(5);
     const n = 200;
     const x = randnT([n, 30], rng);
-    const labels = Array.from({ length: n }, (_, i) => i % 7);
+    const labels = Int32Array.from({ length: n }, (_, i) => i % 7);
     const params = [randnT([30, 64], rng, 0.3), randnT([64], rng, 0.1), randnT([64, 64], rng, 0.2), randnT([64, 7], rng, 0.2)];
     const f = ([W1, b1, W2, W3]: Tensor[]) => {
       const a1 = ops.matmul(x, W1);

@@ -12,13 +12,27 @@ import { reshape } from "./shape";
  * stride 1) and only the outer dimensions step an odometer: broadcasts, transposes and slices all
  * come through here, and a per-element odometer was a measurable share of an HVP.
  */
-export function stridedCopy(src: Tensor, strides: readonly number[], outShape: readonly number[]): Tensor {
-  const out = allocateOutput(src.dtype, sizeOf(outShape));
+export function stridedCopy(src: Tensor, stridesIn: readonly number[], shapeOut: readonly number[]): Tensor {
+  const out = allocateOutput(src.dtype, sizeOf(shapeOut));
+  // Merge neighbouring axes that walk memory as one (contiguous, or both broadcast): the inner
+  // loop then covers whole runs, e.g. a per-channel value over H·W instead of W at a time.
+  const outShape: number[] = [];
+  const strides: number[] = [];
+  shapeOut.forEach((n, d) => {
+    const k = outShape.length - 1;
+    if (k >= 0 && strides[k] === stridesIn[d] * n) {
+      outShape[k] *= n;
+      strides[k] = stridesIn[d];
+    } else {
+      outShape.push(n);
+      strides.push(stridesIn[d]);
+    }
+  });
   const nd = outShape.length;
   const d = src.data;
   if (nd === 0 || out.length === 0) {
     if (out.length) out[0] = d[0];
-    return new Tensor(out, outShape);
+    return new Tensor(out, shapeOut);
   }
   const inner = outShape[nd - 1];
   const s = strides[nd - 1];
@@ -27,7 +41,7 @@ export function stridedCopy(src: Tensor, strides: readonly number[], outShape: r
     // once, then double the filled prefix with copyWithin (a native memmove) until out is full.
     out.set(d.subarray(0, inner));
     for (let filled = inner; filled < out.length; filled *= 2) out.copyWithin(filled, 0, Math.min(filled, out.length - filled));
-    return new Tensor(out, outShape);
+    return new Tensor(out, shapeOut);
   }
   const idx = new Array<number>(nd - 1).fill(0);
   let si = 0;
@@ -45,7 +59,7 @@ export function stridedCopy(src: Tensor, strides: readonly number[], outShape: r
       idx[k] = 0;
     }
   }
-  return new Tensor(out, outShape);
+  return new Tensor(out, shapeOut);
 }
 
 /** Repeat `x` along broadcast dimensions to `shape` (NumPy rules). */

@@ -1,5 +1,5 @@
 import { Tensor } from "../Tensor";
-import { allocate } from "../dtype";
+import { allocate, allocateOutput } from "../dtype";
 import { record } from "../../autodiff/graph";
 import { shapeStr } from "../shape";
 import { OptlabError } from "../../util/errors";
@@ -52,27 +52,28 @@ export function windowGeometry(shape: readonly number[], spec: WindowSpec): Geom
 }
 
 /**
- * For each row (c, i, j) of a column matrix and each output position (oh, ow), the offset of the
- * input pixel it reads within one sample, or −1 where the window reads padding.
+ * Visit every (row (c, i, j), output row oh) pair of one sample's column matrix in storage order:
+ * `run(dst, src, lo, hi)` for a window row that reads input row h (src = offset of input pixel
+ * (c, h, w = lo·sw − pw + j·dw)), valid for output columns [lo, hi) (outside: padding), or
+ * `run(dst, −1, 0, 0)` for a row that reads only padding. dst is the offset of (row, oh, 0).
  */
-function indexMap(g: Geometry): Int32Array {
-  const L = g.OH * g.OW;
-  const map = new Int32Array(g.C * g.kh * g.kw * L);
-  let r = 0;
+function forEachWindowRow(g: Geometry, run: (dst: number, src: number, lo: number, hi: number) => void): void {
+  let dst = 0;
   for (let c = 0; c < g.C; c++) {
     for (let i = 0; i < g.kh; i++) {
       for (let j = 0; j < g.kw; j++) {
-        for (let oh = 0; oh < g.OH; oh++) {
+        const shift = j * g.dw - g.pw; // input column of output column 0
+        // Output columns whose input column shift + ow·sw lies in [0, W).
+        const lo = Math.min(g.OW, Math.max(0, Math.ceil(-shift / g.sw)));
+        const hi = Math.max(lo, Math.min(g.OW, Math.floor((g.W - 1 - shift) / g.sw) + 1));
+        for (let oh = 0; oh < g.OH; oh++, dst += g.OW) {
           const h = oh * g.sh - g.ph + i * g.dh;
-          for (let ow = 0; ow < g.OW; ow++) {
-            const w = ow * g.sw - g.pw + j * g.dw;
-            map[r++] = h >= 0 && h < g.H && w >= 0 && w < g.W ? (c * g.H + h) * g.W + w : -1;
-          }
+          if (h < 0 || h >= g.H || lo >= hi) run(dst, -1, 0, 0);
+          else run(dst, (c * g.H + h) * g.W + shift + lo * g.sw, lo, hi);
         }
       }
     }
   }
-  return map;
 }
 
 /**
@@ -83,20 +84,26 @@ function indexMap(g: Geometry): Int32Array {
 export function im2col(x: Tensor, spec: WindowSpec): Tensor {
   if (!(x instanceof Tensor)) throw new OptlabError(`im2col: argument x: expected a Tensor, got ${describe(x)}`);
   const g = windowGeometry(x.shape, spec);
-  const map = indexMap(g);
   const K = g.C * g.kh * g.kw;
   const L = g.OH * g.OW;
   const per = K * L;
   const inSize = g.C * g.H * g.W;
-  const out = allocate(x.dtype, g.N * per);
+  const out = allocateOutput(x.dtype, g.N * per); // every element is written below
   const src = x.data;
+  const { OW, sw, padValue } = g;
   for (let n = 0; n < g.N; n++) {
     const o = n * per;
     const s = n * inSize;
-    for (let t = 0; t < per; t++) {
-      const m = map[t];
-      out[o + t] = m >= 0 ? src[s + m] : g.padValue;
-    }
+    forEachWindowRow(g, (dst, from, lo, hi) => {
+      const d = o + dst;
+      if (from < 0) {
+        out.fill(padValue, d, d + OW);
+        return;
+      }
+      if (lo > 0) out.fill(padValue, d, d + lo);
+      for (let ow = lo, k = s + from; ow < hi; ow++, k += sw) out[d + ow] = src[k];
+      if (hi < OW) out.fill(padValue, d + hi, d + OW);
+    });
   }
   const y = new Tensor(out, [g.N, K, L]);
   const shape = x.shape;
@@ -115,18 +122,19 @@ export function col2im(cols: Tensor, shape: readonly number[], spec: WindowSpec)
   if (cols.rank !== 3 || cols.shape[0] !== g.N || cols.shape[1] !== K || cols.shape[2] !== L) {
     throw new OptlabError(`col2im: cols: expected shape [${g.N}, ${K}, ${L}] for input ${shapeStr(shape)}, got ${shapeStr(cols.shape)}`);
   }
-  const map = indexMap(g);
   const per = K * L;
   const inSize = g.C * g.H * g.W;
   const out = allocate(cols.dtype, g.N * inSize);
   const src = cols.data;
+  const sw = g.sw;
+  // Same visiting order as im2col's rows, so overlapping windows sum in a fixed order.
   for (let n = 0; n < g.N; n++) {
     const o = n * inSize;
     const s = n * per;
-    for (let t = 0; t < per; t++) {
-      const m = map[t];
-      if (m >= 0) out[o + m] += src[s + t];
-    }
+    forEachWindowRow(g, (dst, to, lo, hi) => {
+      if (to < 0) return;
+      for (let ow = lo, k = o + to; ow < hi; ow++, k += sw) out[k] += src[s + dst + ow];
+    });
   }
   const y = new Tensor(out, [...shape]);
   return record("col2im", [cols], y, (gy) => [im2col(gy, { ...spec, padValue: 0 })]);
