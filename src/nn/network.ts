@@ -22,9 +22,10 @@ export interface NetworkOptions {
  * train/eval mode, buffers (batch-norm running statistics) and the dropout seed.
  *
  * `apply(params, x)` is a pure function of θ for the current mode and state — it never changes
- * buffers — so Hessians, NTKs and landscapes see one fixed function. Training loops that want
- * PyTorch's running-statistics update call `forward(params, x, { updateState: true })` (or
- * `updateRunningStats(x)`) and `nextSeed()` for fresh dropout masks.
+ * buffers — so Hessians, NTKs and landscapes see one fixed function. `optim.train` on a network in
+ * training mode does what PyTorch does each step: `forward(params, x, { updateState: true })` (batch
+ * statistics update the running statistics) after `nextSeed()` (fresh dropout masks); custom loops
+ * can do the same, or call `updateRunningStats(x)`.
  *
  * Inputs: x [n, ...inputShape], or flattened [n, prod(inputShape)] (what analyses pass).
  * `features(params, x, l)` = the output of the first l children of a top-level sequential,

@@ -7,6 +7,7 @@ import { toRng, type Rng } from "../random/Rng";
 import { checkOptions, OptlabError } from "../util/errors";
 import { interruptEpoch } from "../util/interrupt";
 import type { Model } from "../nn/Model";
+import type { Network } from "../nn/network";
 import { getLoss, accuracy, type Loss, type LossName } from "../nn/losses";
 import type { Dataset } from "../data/Dataset";
 import type { Optimizer } from "./Optimizer";
@@ -143,6 +144,7 @@ export async function train<P extends Params>(model: Model<P>, data: Dataset, op
       return { loss: loss(out, target).item(), accuracy: data.task === "classification" ? accuracy(out, target) : null };
     });
 
+  const forward = trainingForward(model);
   outer: for (let epoch = 0; epoch < (nonFinite ? 0 : epochs); epoch++) {
     if (epoch > 0 && (opts.shuffle ?? true) && !fullBatch) order = rng.permutation(n);
     for (let start0 = 0; start0 < n; start0 += batchSize) {
@@ -160,7 +162,7 @@ export async function train<P extends Params>(model: Model<P>, data: Dataset, op
       const xb = idx ? gather(data.x, idx) : data.x;
       const labels = data.labels;
       const yb: Tensor | Int32Array = !idx ? target : labels ? Int32Array.from(idx, (i) => labels[i]) : gather(data.y, idx);
-      const { value, grad } = valueAndGrad((p: P) => loss(model.apply(p, xb), yb))(model.params);
+      const { value, grad } = valueAndGrad((p: P) => loss(forward(p, xb), yb))(model.params);
       const l = value.item();
       if (!Number.isFinite(l)) {
         stopNonFinite({ step, epoch, what: "loss", block: null, index: null, value: l }, `the loss became ${l}. ${divergence()}`);
@@ -227,4 +229,21 @@ export async function train<P extends Params>(model: Model<P>, data: Dataset, op
     wallTimeMs: performance.now() - start,
     seed: rng.seed,
   };
+}
+
+/**
+ * The forward a training step runs. For a network in training mode (`net.train()`), PyTorch's:
+ * each step's batch statistics update the batch-norm running statistics, and each step draws
+ * fresh dropout masks. Otherwise `model.apply`, a pure function of θ.
+ */
+function trainingForward<P extends Params>(model: Model<P>): (p: P, x: Tensor) => Tensor {
+  const net = model as Model<P> & Partial<Pick<Network<P>, "training" | "forward" | "nextSeed">>;
+  if (net.training === true && typeof net.forward === "function" && typeof net.nextSeed === "function") {
+    const { forward, nextSeed } = net as Network<P>;
+    return (p, x) => {
+      nextSeed.call(net);
+      return forward.call(net, p, x, { updateState: true });
+    };
+  }
+  return (p, x) => model.apply(p, x);
 }

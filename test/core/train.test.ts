@@ -206,6 +206,36 @@ describe("optim.train stops on non-finite values with stopReason 'non-finite', n
   });
 });
 
+describe("optim.train on a network in training mode (PyTorch's semantics)", () => {
+  // y = BN(x W) with W fixed by the first step's gradient only through BN's output: the running
+  // statistics must follow each step's batch statistics of the BN input, x·W at that step.
+  const bnNet = () => nn.network(nn.sequential({ fc: nn.linear(4, 3, { bias: false }), bn: nn.batchNorm(3) }), { inputShape: [4], seed: 1 });
+
+  it("each step's batch statistics update the batch-norm running statistics (momentum 0.1, unbiased variance)", async () => {
+    const ds = mixture(2);
+    const net = bnNet().train();
+    const W0 = Float64Array.from(net.params.fc.weight.data);
+    await optim.train(net, ds, { optimizer: optim.sgd({ lr: 0.1 }), loss: "ce", epochs: 1 });
+    // Oracle: the BN input at the step (θ before the update) is x·Wᵀ (PyTorch layout [out, in]).
+    const n = ds.x.shape[0];
+    const h = Array.from({ length: n }, (_, i) => [0, 1, 2].map((o) => [0, 1, 2, 3].reduce((s, k) => s + ds.x.data[i * 4 + k] * W0[o * 4 + k], 0)));
+    const mean = [0, 1, 2].map((o) => h.reduce((s, r) => s + r[o], 0) / n);
+    const uvar = [0, 1, 2].map((o) => h.reduce((s, r) => s + (r[o] - mean[o]) ** 2, 0) / (n - 1));
+    const rm = net.state.get("bn.running_mean")!;
+    const rv = net.state.get("bn.running_var")!;
+    mean.forEach((m, o) => assert.ok(Math.abs(rm.data[o] - 0.1 * m) < 1e-12, `running_mean[${o}] ${rm.data[o]} vs ${0.1 * m}`));
+    uvar.forEach((v, o) => assert.ok(Math.abs(rv.data[o] - (0.9 + 0.1 * v)) < 1e-12, `running_var[${o}] ${rv.data[o]} vs ${0.9 + 0.1 * v}`));
+  });
+
+  it("in evaluation mode training leaves the running statistics alone", async () => {
+    const net = bnNet();
+    await optim.train(net, mixture(2), { optimizer: optim.sgd({ lr: 0.1 }), loss: "ce", epochs: 2 });
+    // Still the initial statistics (mean 0, variance 1), however the buffers were materialized.
+    assert.deepEqual(Array.from(net.state.get("bn.running_mean")?.data ?? [0, 0, 0]), [0, 0, 0]);
+    assert.deepEqual(Array.from(net.state.get("bn.running_var")?.data ?? [1, 1, 1]), [1, 1, 1]);
+  });
+});
+
 describe("optim.train and hessian analyses stop on a cooperative interrupt", () => {
   it("train returns stopReason 'interrupted' at the next step after requestInterrupt()", async () => {
     const ds = mixture();
