@@ -4,6 +4,11 @@ import { OptlabError } from "../util/errors";
 export interface QLOptions {
   /** Compute eigenvectors too (default true). Values only is ~3–5× cheaper for dense input. */
   vectors?: boolean;
+  /**
+   * Only these components (row indices) of every eigenvector, returned in `components`: O(n²·r)
+   * instead of O(n³). Lanczos needs just the first (quadrature weights) and last (residuals).
+   */
+  components?: readonly number[];
 }
 
 /** Result of the tridiagonal / Householder–QL eigensolvers. */
@@ -14,6 +19,8 @@ export interface QLEig {
   vectors: Float64Array | null;
   /** Implicit QL iterations (sum over eigenvalues). */
   iterations: number;
+  /** With `components` [r]: row-major [r, n], row j = component components[j] of each eigenvector (same order as values). */
+  components?: Float64Array;
 }
 
 const EPS = 2 ** -52;
@@ -32,10 +39,11 @@ function hypot(a: number, b: number): number {
 /**
  * Implicit QL with Wilkinson shifts on a symmetric tridiagonal matrix (EISPACK tql2), in place.
  * `d` [n] diagonal; `e` [n] with e[i] coupling i and i+1 (e[n−1] ignored). `zt`, when given, is
- * an [n, n] row-major matrix whose ROWS receive the rotations (rows stay contiguous, which is
- * why we accumulate into the transpose). Returns the iteration count; values are unsorted.
+ * an [n, w] row-major matrix whose ROWS receive the rotations (rows stay contiguous, which is
+ * why we accumulate into the transpose; w = n for whole eigenvectors, fewer for some of their
+ * components). Returns the iteration count; values are unsorted.
  */
-function tql(d: Float64Array, e: Float64Array, zt: Float64Array | null, n: number): number {
+function tql(d: Float64Array, e: Float64Array, zt: Float64Array | null, n: number, w = n): number {
   e[n - 1] = 0;
   let f = 0;
   let tst1 = 0;
@@ -79,9 +87,9 @@ function tql(d: Float64Array, e: Float64Array, zt: Float64Array | null, n: numbe
           p = c * d[i] - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]);
           if (zt) {
-            const oi = i * n;
-            const oj = oi + n;
-            for (let k = 0; k < n; k++) {
+            const oi = i * w;
+            const oj = oi + w;
+            for (let k = 0; k < w; k++) {
               const a = zt[oi + k];
               const b = zt[oj + k];
               zt[oj + k] = s * a + c * b;
@@ -129,6 +137,22 @@ export function symTridiagonalEig(diag: ArrayLike<number>, offDiag: ArrayLike<nu
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(d[i])) throw new OptlabError(`symTridiagonalEig: diag: non-finite value ${d[i]} at index ${i}`);
     if (i < n - 1 && !Number.isFinite(e[i])) throw new OptlabError(`symTridiagonalEig: offDiag: non-finite value ${e[i]} at index ${i}`);
+  }
+  if (opts.components) {
+    const comp = opts.components;
+    comp.forEach((r, j) => {
+      if (!Number.isInteger(r) || r < 0 || r >= n) throw new OptlabError(`symTridiagonalEig: components: entry ${j} is ${r}, expected an integer in [0, ${n})`);
+    });
+    const w = comp.length;
+    // Rotations act on the rows of Zᵀ; tracking only columns comp of Zᵀ (start: I restricted).
+    const zc = new Float64Array(n * w);
+    comp.forEach((r, j) => (zc[r * w + j] = 1));
+    const it = tql(d, e, zc, n, w);
+    const { values } = finish(d, null, n, it);
+    const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => d[i] - d[j]);
+    const components = new Float64Array(w * n);
+    for (let c = 0; c < n; c++) for (let j = 0; j < w; j++) components[j * n + c] = zc[order[c] * w + j];
+    return { values, vectors: null, iterations: it, components };
   }
   let zt: Float64Array | null = null;
   if (opts.vectors ?? true) {

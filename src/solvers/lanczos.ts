@@ -128,13 +128,18 @@ export function lanczosRun(op: SymmetricOperator, p: number, opts: { start?: Flo
     },
     result(vectors: boolean) {
       const k = alpha.length;
-      // T is tridiagonal: implicit QL is O(k²) with vectors, far cheaper than a dense solver per call.
-      const eig = symTridiagonalEig(alpha, beta.slice(0, k - 1));
+      // T is tridiagonal: implicit QL. Residuals and quadrature weights need only the last and
+      // first components of T's eigenvectors (O(k²)); Ritz vectors need all of them (O(k³)).
+      const eig = vectors
+        ? symTridiagonalEig(alpha, beta.slice(0, k - 1))
+        : symTridiagonalEig(alpha, beta.slice(0, k - 1), { components: [0, k - 1] });
       const values = eig.values;
       const V = eig.vectors as Float64Array;
+      const first = (j: number) => (vectors ? V[j] : (eig.components as Float64Array)[j]);
+      const last = (j: number) => (vectors ? V[(k - 1) * k + j] : (eig.components as Float64Array)[k + j]);
       const bLast = invariant ? 0 : (beta[k - 1] ?? 0);
-      const residuals = Float64Array.from({ length: k }, (_, j) => Math.abs(bLast * V[(k - 1) * k + j]));
-      const weights = Float64Array.from({ length: k }, (_, j) => V[j] ** 2);
+      const residuals = Float64Array.from({ length: k }, (_, j) => Math.abs(bLast * last(j)));
+      const weights = Float64Array.from({ length: k }, (_, j) => first(j) ** 2);
       let ritzVectors: Float64Array[] | null = null;
       if (vectors) {
         ritzVectors = Array.from({ length: k }, (_, j) => {

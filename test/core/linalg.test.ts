@@ -1,6 +1,7 @@
 /** symEig and Lanczos against closed-form spectra; collapse metrics on constructed geometries. */
 import { strict as assert } from "node:assert";
 import { linalg, solvers, collapse, tensor, Rng } from "../../src/index";
+import { symTridiagonalEig } from "../../src/linalg/symTridiagonalEig";
 
 describe("linalg.symEig", () => {
   it("recovers the spectrum of Q·diag(λ)·Qᵀ and orthonormal eigenvectors", () => {
@@ -35,6 +36,32 @@ describe("linalg.symEig", () => {
   it("rejects non-symmetric and non-finite input naming the entry", () => {
     assert.throws(() => linalg.symEig([1, 2, 3, 4], 2), /not symmetric at \[0, 1\]/);
     assert.throws(() => linalg.symEig([1, NaN, NaN, 4], 2), /non-finite entry NaN at \[0, 1\]/);
+  });
+});
+
+describe("symTridiagonalEig components", () => {
+  it("the first and last eigenvector components equal those of the full decomposition, and T·v = λv holds for the full one", () => {
+    const n = 40;
+    const rng = new Rng(5);
+    const d = Array.from({ length: n }, () => rng.normal());
+    const e = Array.from({ length: n - 1 }, () => rng.normal());
+    const full = symTridiagonalEig(d, e);
+    const part = symTridiagonalEig(d, e, { components: [0, n - 1] });
+    assert.deepEqual(Array.from(part.values), Array.from(full.values));
+    const V = full.vectors!;
+    const C = part.components!;
+    for (let j = 0; j < n; j++) {
+      assert.ok(Math.abs(C[j] - V[j]) <= 1e-14, `first component of v${j}: ${C[j]} vs ${V[j]}`);
+      assert.ok(Math.abs(C[n + j] - V[(n - 1) * n + j]) <= 1e-14, `last component of v${j}`);
+      // Independent check of the full vectors: ‖T v − λ v‖ small.
+      let r = 0;
+      for (let i = 0; i < n; i++) {
+        const tv = d[i] * V[i * n + j] + (i > 0 ? e[i - 1] * V[(i - 1) * n + j] : 0) + (i < n - 1 ? e[i] * V[(i + 1) * n + j] : 0);
+        r = Math.max(r, Math.abs(tv - full.values[j] * V[i * n + j]));
+      }
+      assert.ok(r < 1e-12, `residual of v${j}: ${r}`);
+    }
+    assert.throws(() => symTridiagonalEig(d, e, { components: [n] }), /components: entry 0 is 40, expected an integer in \[0, 40\)/);
   });
 });
 
