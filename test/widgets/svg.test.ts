@@ -6,7 +6,8 @@ import { renderKernel } from "../../widgets/src/svg/kernel";
 import { renderLandscape } from "../../widgets/src/svg/landscape";
 import { renderSpectrum } from "../../widgets/src/svg/spectrum";
 import { alignedEtf, embedMeans } from "../../widgets/src/views/collapse";
-import { downsample } from "../../widgets/src/views/curves";
+import { CurvesView, downsample } from "../../widgets/src/views/curves";
+import { headless } from "../../widgets/src/model/Widget";
 import { symmetricEigen } from "../../widgets/src/views/jacobi";
 import { outlierMask } from "../../widgets/src/views/spectrum";
 import { show } from "../../widgets/src/show";
@@ -145,6 +146,27 @@ describe("static SVG renderers (server side, parsed with a strict XML parser)", 
     assert.equal(marks(doc, "mark", "series").length, 3);
     assert.equal(marks(doc, "series", "reference").length, 1);
     assert.equal(marks(doc, "axis", "x").length, 2, "two panels");
+  });
+
+  it("curves legend: '= last value' by default, the name only with legend_value: false (also through CurvesView)", () => {
+    const x = [0, 1, 2];
+    const doc = parse(renderCurves({
+      series: [
+        { name: "loss", x, y: [1, 0.5, 0.25], panel: "p" },
+        { name: "λ₁ (mean)", x, y: [60, 60, 60], panel: "p", style: "dashed", legend_value: false },
+      ],
+    }));
+    const texts = Array.from(doc.getElementsByTagName("text")).map((t) => t.textContent ?? "");
+    assert.ok(texts.includes("loss = 0.25"), texts.join(" | "));
+    assert.ok(texts.includes("λ₁ (mean)"), texts.join(" | "));
+    assert.ok(!texts.some((t) => t.startsWith("λ₁ (mean) =")), texts.join(" | "));
+    const v = headless(() => new CurvesView());
+    v.pushMany("ref", x, [1, 1, 1], { legend_value: false });
+    v.pushMany("loss", x, [3, 2, 1]);
+    v.flush();
+    const series = v.get("series") as { name: string; legend_value?: boolean }[];
+    assert.deepEqual(series.map((s) => [s.name, s.legend_value]), [["ref", false], ["loss", undefined]]);
+    assert.throws(() => v.push("bad", 0, 0, { legend_value: "no" as never }), /legend_value: expected true or false, got no/);
   });
 
   it("downsampling keeps ≤ max points, the first and last, and a single spike", () => {

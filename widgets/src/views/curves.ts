@@ -11,6 +11,7 @@ interface Store {
   style: "line" | "dashed" | "points";
   panel: string;
   x_label?: string;
+  legend_value: boolean;
 }
 
 /** Options of one series: its panel (default: its name), style, y axis side and its panel's x title. */
@@ -20,6 +21,11 @@ export interface SeriesOptions {
   axis?: Store["axis"];
   /** x title of the series' panel (e.g. "epoch"); default the view's x_label. */
   x_label?: string;
+  /**
+   * Show the series' last value in its legend entry ("loss = 0.0132"; default true). Turn it off
+   * for reference lines and other series whose last point is not a reading.
+   */
+  legend_value?: boolean;
 }
 
 /** Series are identified within their panel: (panel, name). */
@@ -147,11 +153,12 @@ export class CurvesView extends OptlabView {
   pushMany(name: string, xs: readonly number[], ys: readonly number[], opts: SeriesOptions = {}): void {
     if (typeof name !== "string" || name === "") throw new TypeError("CurvesView.push: name: expected a non-empty string");
     if (opts.panel !== undefined && (typeof opts.panel !== "string" || opts.panel === "")) throw new TypeError("CurvesView.push: panel: expected a non-empty string");
+    if (opts.legend_value !== undefined && typeof opts.legend_value !== "boolean") throw new TypeError(`CurvesView.push: legend_value: expected true or false, got ${String(opts.legend_value)}`);
     if (xs.length !== ys.length) throw new TypeError(`CurvesView.push: expected as many x as y values, got ${xs.length} and ${ys.length}`);
     const panel = opts.panel ?? name;
     let s = this.#series.get(keyOf(panel, name));
     if (!s) {
-      s = { name, x: [], y: [], axis: opts.axis ?? "left", style: opts.style ?? "line", panel, x_label: opts.x_label };
+      s = { name, x: [], y: [], axis: opts.axis ?? "left", style: opts.style ?? "line", panel, x_label: opts.x_label, legend_value: opts.legend_value ?? true };
       this.#series.set(keyOf(panel, name), s);
     }
     for (let i = 0; i < xs.length; i++) s.x.push(xs[i]), s.y.push(ys[i]);
@@ -169,7 +176,7 @@ export class CurvesView extends OptlabView {
     const max = this.get("max_points") as number;
     const series = [...this.#series.values()].map((s) => {
       const d = downsample(s.x, s.y, max);
-      return { name: s.name, x: d.x, y: d.y, axis: s.axis, style: s.style, panel: s.panel, ...(s.x_label ? { x_label: s.x_label } : {}) };
+      return { name: s.name, x: d.x, y: d.y, axis: s.axis, style: s.style, panel: s.panel, ...(s.x_label ? { x_label: s.x_label } : {}), ...(s.legend_value ? {} : { legend_value: false }) };
     });
     return { series, total_points: this.#total };
   }

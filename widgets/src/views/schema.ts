@@ -222,7 +222,7 @@ export const CURVES: ViewSpec = {
     ...COMMON_TRAITS,
     series: {
       type: "json", sync: "kernel", default: [],
-      doc: "Array of {name: string, x: f64 buffer, y: f64 buffer, axis: 'left'|'right', style: 'line'|'dashed'|'points', panel: string, x_label?: string}. " +
+      doc: "Array of {name: string, x: f64 buffer, y: f64 buffer, axis: 'left'|'right', style: 'line'|'dashed'|'points', panel: string, x_label?: string, legend_value?: boolean (false: the legend omits the last value)}. " +
         "A series is identified by (panel, name); each panel has its own x scale, titled by its series' x_label (else the view's x_label). " +
         "x/y are buffers at paths ['series', i, 'x'] / ['series', i, 'y']. Series sharing `panel` share a plot (e.g. 'loss', 'accuracy', 'sharpness'); " +
         "the 2/η reference is a series with style 'dashed' in the sharpness panel.",
@@ -247,5 +247,7 @@ export const VIEWS = { SpectrumView: SPECTRUM, KernelView: KERNEL, CollapseView:
  *   colour-bar titles); CurvesModel series[i].x_label (per-panel x title), series keyed by (panel, name).
  * - 0.1.0 (additive, old states still valid): LandscapeModel lrs (per-optimizer lr), colormap,
  *   trajectory_lrs, trajectory_values, loss_panel (loss-vs-step panel under the map).
+ * - 0.1.0 (additive, old states still valid): CurvesModel series[i].legend_value (false: no
+ *   "= last value" in the legend, for reference lines).
  */
-export const SCHEMA_CHANGELOG = ["0.1.0 initial", "0.1.0 additive: LandscapeModel x_label/y_label/value_label; CurvesModel series[i].x_label, series keyed by (panel, name)", "0.1.0 additive: LandscapeModel lrs/colormap/trajectory_lrs/trajectory_values/loss_panel"] as const;
+export const SCHEMA_CHANGELOG = ["0.1.0 initial", "0.1.0 additive: LandscapeModel x_label/y_label/value_label; CurvesModel series[i].x_label, series keyed by (panel, name)", "0.1.0 additive: LandscapeModel lrs/colormap/trajectory_lrs/trajectory_values/loss_panel", "0.1.0 additive: CurvesModel series[i].legend_value"] as const;

@@ -22,6 +22,8 @@ export interface CurveSeries {
   panel?: string;
   /** x title of its panel (default: the view's x_label). */
   x_label?: string;
+  /** false: the legend shows the name only, not "= last value". */
+  legend_value?: boolean;
 }
 
 /** Panel names in order of first appearance. */
@@ -91,7 +93,8 @@ export function drawCurves(get: Get, root: Target, o: DrawOptions = {}): CurvesP
       let last = NaN;
       for (let i = s.y.length - 1; i >= 0 && !Number.isFinite(last); i--) last = s.y[i];
       const style = s.style ?? "line";
-      return { label: `${s.name}${Number.isFinite(last) ? ` = ${formatTick(+last.toPrecision(4))}` : ""}`, color: PALETTE[k % PALETTE.length], sample: style === "dashed" ? "dashed" : style === "points" ? "point" : "line", id: s.name };
+      const showValue = s.legend_value !== false && Number.isFinite(last);
+      return { label: `${s.name}${showValue ? ` = ${formatTick(+last.toPrecision(4))}` : ""}`, color: PALETTE[k % PALETTE.length], sample: style === "dashed" ? "dashed" : style === "points" ? "point" : "line", id: s.name };
     });
     const leg = legendSize(entries);
     const place = (headroom: number) => {
