@@ -214,7 +214,7 @@ describe("optim.train on a network in training mode (PyTorch's semantics)", () =
   it("each step's batch statistics update the batch-norm running statistics (momentum 0.1, unbiased variance)", async () => {
     const ds = mixture(2);
     const net = bnNet().train();
-    const W0 = Float64Array.from(net.params.fc.weight.data);
+    const W0 = Float64Array.from((net.params as unknown as { fc: { weight: Tensor } }).fc.weight.data);
     await optim.train(net, ds, { optimizer: optim.sgd({ lr: 0.1 }), loss: "ce", epochs: 1 });
     // Oracle: the BN input at the step (θ before the update) is x·Wᵀ (PyTorch layout [out, in]).
     const n = ds.x.shape[0];
