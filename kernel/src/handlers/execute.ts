@@ -63,6 +63,7 @@ export const execute: Handler = async (kernel, channel, msg, ctx) => {
   if (outcome.status === "error") {
     kernel.publishError(outcome.error);
     await kernel.transport.reply(channel, msg, "execute_reply", { status: "error", execution_count: count, ...outcome.error });
+    reportDeferredTypeCheck(kernel);
     if (req.stop_on_error) await kernel.abortQueuedExecutes();
     return;
   }
@@ -72,7 +73,21 @@ export const execute: Handler = async (kernel, channel, msg, ctx) => {
     payload: [],
     user_expressions: evaluateUserExpressions(kernel.executor.evaluate.bind(kernel.executor), req.user_expressions),
   });
+  reportDeferredTypeCheck(kernel);
 };
+
+/**
+ * Background type checking: the cell has run and its reply is out; check it now, while the
+ * kernel is still busy with this request, so its type errors land in the cell's output (as
+ * stderr) before the idle status that ends it.
+ */
+function reportDeferredTypeCheck(kernel: Parameters<Handler>[0]): void {
+  const checked = kernel.executor.checkDeferred();
+  if (!checked || checked.diagnostics.length === 0) return;
+  const n = checked.diagnostics.length;
+  const head = `TypeScript: ${n} type error${n === 1 ? "" : "s"} in this cell (it ran anyway: type checks run after the cell; OPTLAB_TYPECHECK=strict checks before it runs)`;
+  kernel.publish("stream", { name: "stderr", text: [head, ...checked.diagnostics.map((d) => `  ${d}`)].join("\n") + "\n" });
+}
 
 /** user_expressions: each is evaluated with the cell locals in scope and returned as a mime bundle. */
 function evaluateUserExpressions(evaluate: (expr: string) => unknown, exprs: Record<string, string>): Record<string, unknown> {
