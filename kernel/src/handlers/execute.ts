@@ -57,12 +57,17 @@ export const execute: Handler = async (kernel, channel, msg, ctx) => {
       kernel.publishError({ ename: "DisplayError", evalue: (e as Error).message, traceback: [(e as Error).message] });
     }
   }
-  if (req.store_history) kernel.history.add(count, req.code, resultText);
+  // History is written after the reply (off the latency path) but before idle, so a
+  // history_request that follows this cell still sees it.
+  const record = () => {
+    if (req.store_history) kernel.history.add(count, req.code, resultText);
+  };
 
   kernel.flushStreams(); // the cell's output leaves before its reply
   if (outcome.status === "error") {
     kernel.publishError(outcome.error);
     await kernel.transport.reply(channel, msg, "execute_reply", { status: "error", execution_count: count, ...outcome.error });
+    record();
     reportDeferredTypeCheck(kernel);
     if (req.stop_on_error) await kernel.abortQueuedExecutes();
     return;
@@ -73,6 +78,7 @@ export const execute: Handler = async (kernel, channel, msg, ctx) => {
     payload: [],
     user_expressions: evaluateUserExpressions(kernel.executor.evaluate.bind(kernel.executor), req.user_expressions),
   });
+  record();
   reportDeferredTypeCheck(kernel);
 };
 
