@@ -9,6 +9,7 @@ import { KernelHost, setHost } from "./runtime/host";
 import { captureStdio, StdioCapture } from "./runtime/stdio";
 import { StreamBatcher } from "./runtime/streamBatcher";
 import { installTerminationProbe } from "./runtime/termination";
+import { registerWidgetControlTarget } from "./runtime/widgetControl";
 import { ConnectionInfo, removeOwnedConnectionFile } from "./wire/connection";
 import { BufferLike, Message } from "./wire/message";
 import { Channel, Transport } from "./wire/transport";
@@ -127,6 +128,7 @@ export class Kernel implements KernelHost {
   async start(): Promise<void> {
     setHost(this);
     installCellGlobals();
+    registerWidgetControlTarget();
     this.stdio = captureStdio((name, text) => this.stream(name, text));
     installTerminationProbe(() => !this.building && (this.built?.terminable ?? true));
     this.interceptExit();
