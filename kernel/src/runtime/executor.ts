@@ -50,6 +50,9 @@ declare global {
 
 class InterruptedError extends Error {}
 
+/** A cell touching the commonly used globals, checked once when the executor is built. */
+const WARM_UP_CELL = "const xs = [1, 2].map((x) => x * 2); display(xs); clearOutput(); new Float64Array(xs).reduce((a, b) => a + b, 0); Math.max(...xs); console.log(`${xs}`); await Promise.resolve(xs)";
+
 /** Global interrupt epoch read by @optlab/core's long loops (see src/util/interrupt.ts there). */
 const INTERRUPT_EPOCH = Symbol.for("optlab.interruptEpoch");
 
@@ -99,6 +102,9 @@ export class Executor {
         return true;
       },
     });
+    // The first check of a session is the slow one (the checker resolves the lib and global
+    // types): take it now, while the kernel is idle after start-up, rather than after a cell.
+    this.conv.convert(CELL_GLOBALS_DTS, WARM_UP_CELL);
     const notebookRequire = createNotebookRequire(rootDir);
     globalThis.__optlab__ = { exports: exportsProxy, require: (id: string) => this.requireFromCell(id, notebookRequire) };
   }
