@@ -69,6 +69,14 @@ describe("type checking off the critical path (OPTLAB_TYPECHECK)", function () {
       assert.equal(resultOf(s.iopub), "'Decay'");
     });
 
+    it("stripping types keeps line numbers: a runtime error names the cell line it came from", async () => {
+      const code = "interface Point {\n  x: number;\n}\nconst p: Point = { x: 1 } as Point;\nfunction f<T>(v: T): T {\n  throw new Error('from line 6');\n}\nf<number>(p.x)";
+      const { reply } = await k.client.execute(code, { stop_on_error: false });
+      assert.equal(reply.content.status, "error");
+      assert.equal(reply.content.evalue, "from line 6");
+      assert.ok(reply.content.traceback.some((l: string) => /cell\.ts:6\b/.test(l)), reply.content.traceback.join("\n"));
+    });
+
     it("a syntax error stops the cell with an error naming line and column", async () => {
       const { reply } = await k.client.execute("const x = 1\nconst = 2", { stop_on_error: false });
       assert.equal(reply.content.status, "error");
