@@ -1,5 +1,8 @@
 import { strict as assert } from "assert";
-import { Msg, RunningKernel, startKernel } from "./client";
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { KERNEL_BIN, makeConnection, Msg, RunningKernel, startKernel, tempDir } from "./client";
 
 const stderrOf = (iopub: Msg[]) =>
   iopub.filter((m) => m.header.msg_type === "stream" && m.content.name === "stderr").map((m) => m.content.text as string).join("");
@@ -112,6 +115,16 @@ describe("type checking off the critical path (OPTLAB_TYPECHECK)", function () {
   });
 
   it("an unknown OPTLAB_TYPECHECK value stops the kernel at start with an error naming the setting", async () => {
-    await assert.rejects(startKernel({ env: { OPTLAB_TYPECHECK: "lazy" } }), /OPTLAB_TYPECHECK: expected "background" or "strict", got "lazy"/);
+    const dir = tempDir();
+    const connFile = path.join(dir, "kernel.json");
+    fs.writeFileSync(connFile, JSON.stringify(await makeConnection()));
+    const proc = spawn(process.execPath, [KERNEL_BIN, "kernel", "-f", connFile], {
+      cwd: dir, env: { ...process.env, OPTLAB_TYPECHECK: "lazy", OPTLAB_HISTORY_FILE: "" }, stdio: ["ignore", "pipe", "pipe"],
+    });
+    let err = "";
+    proc.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => proc.once("exit", (c) => resolve(c)));
+    assert.equal(code, 1);
+    assert.match(err, /OPTLAB_TYPECHECK: expected "background" or "strict", got "lazy"/);
   });
 });
