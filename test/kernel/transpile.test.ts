@@ -69,9 +69,7 @@ describe("cell transpiler (types stripped, no checker)", () => {
 
   it("enums and parameter properties (code-generating TypeScript) go through TypeScript's own emit", () => {
     const s = session();
-    assert.equal(s.run("enum Dir { Up = 1, Down }
-class P { constructor(public readonly at: Dir) {} }
-new P(Dir.Down).at"), 2);
+    assert.equal(s.run("enum Dir { Up = 1, Down }\nclass P { constructor(public readonly at: Dir) {} }\nnew P(Dir.Down).at"), 2);
     assert.equal(s.run("Dir[1]"), "Up");
   });
 
