@@ -5,7 +5,7 @@
 // Each request is sent to an idle kernel: the bench waits for the previous request's idle
 // status on iopub first. It also reports request → idle (the whole busy period, which for
 // optlab includes the type check that runs after the reply in background mode).
-// Usage: node bench/kernel.mjs [runs] [starts]
+// Usage: node bench/kernel.mjs [runs] [starts]   (BENCH_OPTLAB_BASELINE=path/to/optlab.js adds another build)
 // Needs a built kernel (npm run build). Not part of npm test.
 import { spawn } from "node:child_process";
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
@@ -45,6 +45,8 @@ const kernels = {
   optlab: (conn) => [process.execPath, join(root, "kernel", "dist", "bin", "optlab.js"), "kernel", "-f", conn],
   tslab: (conn) => [process.execPath, require.resolve("tslab/bin/tslab"), "kernel", "--config-path", conn],
   ...(deno ? { deno: (conn) => [deno.cmd, ...deno.pre, "jupyter", "--kernel", "--conn", conn] } : {}),
+  // Another optlab build (e.g. main's kernel/dist/bin/optlab.js) for a before/after in the same run.
+  ...(process.env.BENCH_OPTLAB_BASELINE ? { "optlab-baseline": (conn) => [process.execPath, resolve(process.env.BENCH_OPTLAB_BASELINE), "kernel", "-f", conn] } : {}),
 };
 
 const freePort = () => new Promise((res, rej) => {
@@ -179,6 +181,8 @@ console.log(`  start-up (launch → kernel_info_reply): optlab ${optlab.startMs.
 console.log(`  launch → first 1+1 reply:             optlab ${optlab.firstExecuteMs.toFixed(0)} ms, tslab ${tslab.firstExecuteMs.toFixed(0)} ms${ref ? `, deno ${ref.firstExecuteMs.toFixed(0)} ms` : ""}; optlab/tslab ${vs(optlab.firstExecuteMs, tslab.firstExecuteMs)}, optlab/deno ${vs(optlab.firstExecuteMs, ref?.firstExecuteMs)}`);
 console.log(`  median 1+1 round trip:                 optlab ${optlab.roundTripMs.toFixed(2)} ms, tslab ${tslab.roundTripMs.toFixed(2)} ms${ref ? `, deno ${ref.roundTripMs.toFixed(2)} ms` : ""}; optlab/tslab ${vs(optlab.roundTripMs, tslab.roundTripMs)}, optlab/deno ${vs(optlab.roundTripMs, ref?.roundTripMs)}`);
 console.log(`  median 1+1 request → idle:             optlab ${optlab.toIdleMs.toFixed(2)} ms, tslab ${tslab.toIdleMs.toFixed(2)} ms${ref ? `, deno ${ref.toIdleMs.toFixed(2)} ms` : ""}; optlab/tslab ${vs(optlab.toIdleMs, tslab.toIdleMs)}, optlab/deno ${vs(optlab.toIdleMs, ref?.toIdleMs)}`);
+const base = results["optlab-baseline"];
+if (base) console.log(`  baseline optlab (${process.env.BENCH_OPTLAB_BASELINE}): 1+1 round trip ${base.roundTripMs.toFixed(2)} ms, request → idle ${base.toIdleMs.toFixed(2)} ms; this build / baseline ${vs(optlab.roundTripMs, base.roundTripMs)}`);
 for (const [name, n] of Object.entries(missed)) console.log(`  (${name}: ${n} idle statuses never arrived; request → idle is over the rest)`);
 console.log(JSON.stringify({ bench: "kernel", runs: RUNS, ...Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v])) }));
 process.exit(0);
