@@ -3,12 +3,13 @@ import { History } from "./history";
 import { commRegistry, CommRegistry } from "./runtime/comms";
 import { requestContext, RequestContext } from "./runtime/context";
 import { describeError, ErrorInfo } from "./runtime/errors";
-import type { Executor } from "./runtime/executor";
+import type { Executor, TypeCheckMode } from "./runtime/executor";
 import { installCellGlobals } from "./runtime/globals";
 import { KernelHost, setHost } from "./runtime/host";
 import { captureStdio, StdioCapture } from "./runtime/stdio";
 import { StreamBatcher } from "./runtime/streamBatcher";
 import { installTerminationProbe } from "./runtime/termination";
+import { registerWidgetControlTarget } from "./runtime/widgetControl";
 import { ConnectionInfo, removeOwnedConnectionFile } from "./wire/connection";
 import { BufferLike, Message } from "./wire/message";
 import { Channel, Transport } from "./wire/transport";
@@ -33,6 +34,12 @@ export interface KernelOptions {
    * (default: OPTLAB_OWNED_CONNECTION_FILE from the environment, set by optlab's launcher).
    */
   ownedConnectionFile?: string;
+  /**
+   * When cells are type checked: "background" (default; the cell runs at once, type errors follow
+   * as stderr) or "strict" (checked first, a type error stops the cell). Default:
+   * OPTLAB_TYPECHECK from the environment, else "background".
+   */
+  typeCheck?: TypeCheckMode;
 }
 
 /** Delay before the executor is built in the background after start-up. */
@@ -45,6 +52,12 @@ const EXIT_GRACE_MS = 2000;
 function pidFromEnv(value: string | undefined): number | undefined {
   const pid = value === undefined || value === "" ? NaN : Number(value);
   return Number.isInteger(pid) && pid > 1 ? pid : undefined;
+}
+
+/** OPTLAB_TYPECHECK: "background" (default) or "strict"; anything else is a start-up error naming it. */
+function typeCheckFromEnv(value: string | undefined): TypeCheckMode {
+  if (value === undefined || value === "" || value === "background" || value === "strict") return (value || "background") as TypeCheckMode;
+  throw new Error(`OPTLAB_TYPECHECK: expected "background" or "strict", got ${JSON.stringify(value)}`);
 }
 
 /** A queued shell request; `aborted` is set by stop_on_error. */
@@ -62,6 +75,7 @@ export class Kernel implements KernelHost {
   private built: Executor | undefined;
   private building = false;
   private readonly cwd: string;
+  private readonly typeCheck: TypeCheckMode;
   readonly history: History;
   readonly comms: CommRegistry = commRegistry();
   readonly log: (line: string) => void;
@@ -87,6 +101,7 @@ export class Kernel implements KernelHost {
       onOrphaned: () => void this.stop(0, process.exit, 0),
     });
     this.cwd = opts.cwd ?? process.cwd();
+    this.typeCheck = opts.typeCheck ?? typeCheckFromEnv(process.env.OPTLAB_TYPECHECK);
     this.history = new History(opts.historyFile, this.log);
   }
 
@@ -101,7 +116,7 @@ export class Kernel implements KernelHost {
       try {
         // eslint-disable-next-line @typescript-eslint/no-var-requires
         const { Executor: Impl } = require("./runtime/executor") as typeof import("./runtime/executor");
-        this.built = new Impl(this.cwd, this.transport.signalPhaseFlag);
+        this.built = new Impl(this.cwd, this.transport.signalPhaseFlag, this.typeCheck);
       } finally {
         this.building = false;
       }
@@ -113,6 +128,7 @@ export class Kernel implements KernelHost {
   async start(): Promise<void> {
     setHost(this);
     installCellGlobals();
+    registerWidgetControlTarget();
     this.stdio = captureStdio((name, text) => this.stream(name, text));
     installTerminationProbe(() => !this.building && (this.built?.terminable ?? true));
     this.interceptExit();

@@ -122,19 +122,27 @@ export class KernelClient {
   async ready(timeoutMs: number): Promise<Message> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
+      if (this.closed) throw new ClientError("the client was closed before the kernel answered kernel_info_request");
       const header = this.header("kernel_info_request");
       const id = header.msg_id;
       const left = () => Math.max(1, Math.min(2000, deadline - Date.now()));
       const reply = this.waitFor((ch, m) => ch === "shell" && m.parent_header.msg_id === id, left(), "kernel_info_reply");
       const idle = this.waitFor((ch, m) => ch === "iopub" && m.parent_header.msg_id === id &&
         m.header.msg_type === "status" && (m.content as { execution_state?: string }).execution_state === "idle", left(), "iopub idle");
-      await this.send("shell", header, {});
+      // Observed below; a failed send (the client closed because the kernel died) must not
+      // leave them to reject unobserved when their timers run out.
+      reply.catch(() => {});
+      idle.catch(() => {});
+      try {
+        await this.send("shell", header, {});
+      } catch (e) {
+        if (this.closed) throw new ClientError("the client was closed before the kernel answered kernel_info_request");
+        throw e;
+      }
       try {
         const [r] = await Promise.all([reply, idle]);
         return r;
       } catch {
-        reply.catch(() => {});
-        idle.catch(() => {});
         // not up yet, or iopub not joined yet: ask again
       }
     }

@@ -57,12 +57,18 @@ export const execute: Handler = async (kernel, channel, msg, ctx) => {
       kernel.publishError({ ename: "DisplayError", evalue: (e as Error).message, traceback: [(e as Error).message] });
     }
   }
-  if (req.store_history) kernel.history.add(count, req.code, resultText);
+  // History is written after the reply (off the latency path) but before idle, so a
+  // history_request that follows this cell still sees it.
+  const record = () => {
+    if (req.store_history) kernel.history.add(count, req.code, resultText);
+  };
 
   kernel.flushStreams(); // the cell's output leaves before its reply
   if (outcome.status === "error") {
     kernel.publishError(outcome.error);
     await kernel.transport.reply(channel, msg, "execute_reply", { status: "error", execution_count: count, ...outcome.error });
+    record();
+    reportDeferredTypeCheck(kernel);
     if (req.stop_on_error) await kernel.abortQueuedExecutes();
     return;
   }
@@ -72,7 +78,22 @@ export const execute: Handler = async (kernel, channel, msg, ctx) => {
     payload: [],
     user_expressions: evaluateUserExpressions(kernel.executor.evaluate.bind(kernel.executor), req.user_expressions),
   });
+  record();
+  reportDeferredTypeCheck(kernel);
 };
+
+/**
+ * Background type checking: the cell has run and its reply is out; check it now, while the
+ * kernel is still busy with this request, so its type errors land in the cell's output (as
+ * stderr) before the idle status that ends it.
+ */
+function reportDeferredTypeCheck(kernel: Parameters<Handler>[0]): void {
+  const checked = kernel.executor.checkDeferred();
+  if (!checked || checked.diagnostics.length === 0) return;
+  const n = checked.diagnostics.length;
+  const head = `TypeScript: ${n} type error${n === 1 ? "" : "s"} in this cell (it ran anyway: type checks run after the cell; OPTLAB_TYPECHECK=strict checks before it runs)`;
+  kernel.publish("stream", { name: "stderr", text: [head, ...checked.diagnostics.map((d) => `  ${d}`)].join("\n") + "\n" });
+}
 
 /** user_expressions: each is evaluated with the cell locals in scope and returned as a mime bundle. */
 function evaluateUserExpressions(evaluate: (expr: string) => unknown, exprs: Record<string, string>): Record<string, unknown> {

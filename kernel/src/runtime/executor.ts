@@ -7,11 +7,26 @@ import { describeError, ErrorInfo, interruptError } from "./errors";
 import { CELL_GLOBALS_DTS, cellGlobals } from "./globals";
 import { createNotebookRequire, installTypeResolutionFallback, TsSys } from "./resolve";
 import { expandShorthandProperties } from "./shorthand";
+import { transpileCell } from "./transpile";
+
+/**
+ * When cells are type checked. `background`: the cell is transpiled (types stripped, no checker)
+ * and runs at once; the checker runs after the execute_reply and its errors arrive as a stderr
+ * stream of the same cell before the kernel goes idle. `strict`: the checker runs first and a
+ * type error stops the cell (tslab's behaviour).
+ */
+export type TypeCheckMode = "background" | "strict";
+
 
 /** What running one cell produced. */
 export type ExecOutcome =
   | { status: "ok"; hasValue: boolean; value?: unknown }
   | { status: "error"; error: ErrorInfo };
+
+/** Result of a deferred (background) type check: TypeScript diagnostics, one line each. */
+export interface DeferredCheck {
+  diagnostics: string[];
+}
 
 /** Completion candidates and the span they replace. */
 export interface Completion {
@@ -35,6 +50,9 @@ declare global {
 
 class InterruptedError extends Error {}
 
+/** A cell touching the commonly used globals, checked once when the executor is built. */
+const WARM_UP_CELL = "const xs = [1, 2].map((x) => x * 2); display(xs); clearOutput(); new Float64Array(xs).reduce((a, b) => a + b, 0); Math.max(...xs); console.log(`${xs}`); await Promise.resolve(xs)";
+
 /** Global interrupt epoch read by @optlab/core's long loops (see src/util/interrupt.ts there). */
 const INTERRUPT_EPOCH = Symbol.for("optlab.interruptEpoch");
 
@@ -55,12 +73,19 @@ export class Executor {
   private internal = 0;
   private interruptRequested = false;
   private rejectInterrupt: (e: Error) => void = () => {};
+  /** A cell that ran without its type check yet (background mode). */
+  private unchecked: { src: string; ran: boolean } | undefined;
 
   /**
    * @param signalPhase where to publish (as 1) that the executor runs code only SIGINT may
    *   stop: breakOnSigint or type checking (read by the control worker thread).
+   * @param typeCheck when cells are type checked (see TypeCheckMode).
    */
-  constructor(readonly rootDir: string = process.cwd(), private readonly signalPhase?: Int32Array) {
+  constructor(
+    readonly rootDir: string = process.cwd(),
+    private readonly signalPhase?: Int32Array,
+    public typeCheck: TypeCheckMode = "background",
+  ) {
     const tslabDir = path.dirname(require.resolve("tslab/package.json"));
     const ts = require(require.resolve(TS_MODULE, { paths: [tslabDir] })) as { sys: TsSys };
     installTypeResolutionFallback(ts.sys, rootDir);
@@ -77,6 +102,9 @@ export class Executor {
         return true;
       },
     });
+    // The first check of a session is the slow one (the checker resolves the lib and global
+    // types): take it now, while the kernel is idle after start-up, rather than after a cell.
+    this.conv.convert(CELL_GLOBALS_DTS, WARM_UP_CELL);
     const notebookRequire = createNotebookRequire(rootDir);
     globalThis.__optlab__ = { exports: exportsProxy, require: (id: string) => this.requireFromCell(id, notebookRequire) };
   }
@@ -143,32 +171,58 @@ export class Executor {
   }
 
   private async run(src: string): Promise<ExecOutcome> {
-    const { converted, diags } = this.guarded(() => this.compile(src));
-    if (diags) return diags.length > 0 ? { status: "error", error: compileError(diags) } : { status: "ok", hasValue: false };
-    if (!converted) {
+    this.checkDeferred(); // normally done already, right after the previous cell's reply
+    const meta = getCodeMetadata(src);
+    if (meta.module) {
+      const diags = this.guarded(() => this.conv.addModule(meta.module!, src, meta));
+      return diags.length > 0 ? { status: "error", error: compileError(diags) } : { status: "ok", hasValue: false };
+    }
+    if (meta.mode === "browser") {
       return { status: "error", error: { ename: "UnsupportedError", evalue: "//%browser cells are not supported by optlab", traceback: [] } };
     }
-    return this.runConverted(converted);
+    const cell = this.guarded(() => transpileCell(src, new Set(Object.keys(this.exports))));
+    if ("syntaxErrors" in cell) {
+      const lines = cell.syntaxErrors.map((d) => `${d.line + 1}:${d.character + 1} - ${d.messageText}`);
+      return { status: "error", error: { ename: "TypeScriptError", evalue: lines[0], traceback: lines } };
+    }
+    // A cell importing a .ts file next to the notebook needs the checker's build of that file.
+    if (this.typeCheck === "strict" || cell.importsRelative) {
+      const checked = this.guarded(() => this.check(src));
+      if (checked.diagnostics.length > 0) return { status: "error", error: compileError(checked.diagnostics) };
+      const outcome = await this.runCompiled(cell);
+      if (outcome.status === "ok") this.prevDecl = checked.declOutput ?? "";
+      return outcome;
+    }
+    const outcome = await this.runCompiled(cell);
+    this.unchecked = { src, ran: outcome.status === "ok" };
+    return outcome;
   }
 
-  private compile(src: string) {
-    const meta = getCodeMetadata(src);
-    if (meta.module) return { converted: undefined, diags: this.conv.addModule(meta.module, src, meta) };
-    if (meta.mode === "browser") return { converted: undefined, diags: undefined };
+  /**
+   * Type checks the last cell if it ran unchecked (background mode) and carries its declarations
+   * to later cells when it ran and checked cleanly. Returns its diagnostics, or undefined when
+   * there was nothing to check.
+   */
+  checkDeferred(): DeferredCheck | undefined {
+    const pending = this.unchecked;
+    if (!pending) return undefined;
+    this.unchecked = undefined;
+    const checked = this.guarded(() => this.check(pending.src));
+    if (checked.diagnostics.length === 0 && pending.ran) this.prevDecl = checked.declOutput ?? "";
+    return { diagnostics: formatDiagnostics(checked.diagnostics) };
+  }
+
+  /** tslab's converter over the cell: diagnostics, the declarations it adds, compiled side files. */
+  private check(src: string): { diagnostics: Diagnostic[]; declOutput?: string } {
     const converted = this.conv.convert(CELL_GLOBALS_DTS + this.prevDecl, expandShorthandProperties(src));
     for (const out of converted.sideOutputs ?? []) {
       this.sideModules.delete(out.path);
       this.sideOutputs.set(out.path, out.data);
     }
-    return { converted, diags: undefined };
+    return { diagnostics: converted.diagnostics, declOutput: converted.declOutput };
   }
 
-  private async runConverted(converted: ReturnType<Converter["convert"]>): Promise<ExecOutcome> {
-    if (converted.diagnostics.length > 0) return { status: "error", error: compileError(converted.diagnostics) };
-    if (!converted.output) {
-      this.prevDecl = converted.declOutput ?? "";
-      return { status: "ok", hasValue: false };
-    }
+  private async runCompiled(converted: { output: string; hasToplevelAwait: boolean; lastExpressionVar?: string }): Promise<ExecOutcome> {
     // One event-loop turn lets a SIGINT that arrived during type checking reach its listener:
     // once the cell runs a synchronous loop, a signal outside breakOnSigint would be lost.
     // Two immediates: if the type check ran inside a poll-phase callback, the first immediate
@@ -204,7 +258,6 @@ export class Executor {
     } finally {
       this.rejectInterrupt = () => {};
     }
-    this.prevDecl = converted.declOutput ?? "";
     const name = converted.lastExpressionVar;
     if (name && name in this.exports) {
       const value = this.exports[name];
@@ -245,12 +298,14 @@ export class Executor {
   }
 
   complete(src: string, pos: number): Completion {
+    this.checkDeferred();
     const info = this.guarded(() => this.conv.complete(CELL_GLOBALS_DTS + this.prevDecl, src, pos));
     return { start: info.start, end: info.end, matches: info.candidates };
   }
 
   /** Hover-style documentation at `pos`, or undefined when there is nothing there. */
   inspect(src: string, pos: number): string | undefined {
+    this.checkDeferred();
     const info = this.guarded(() => this.conv.inspect(CELL_GLOBALS_DTS + this.prevDecl, src, pos));
     return info ? printQuickInfo(info) : undefined;
   }
@@ -262,8 +317,13 @@ export class Executor {
 
 /** A type-check or syntax failure as an error triple (one traceback line per diagnostic). */
 function compileError(diags: Diagnostic[]): ErrorInfo {
-  const lines = diags.map((d) => `${d.fileName ? d.fileName + " " : ""}${d.start.line + 1}:${d.start.character + 1} - ${d.messageText}`);
+  const lines = formatDiagnostics(diags);
   return { ename: "TypeScriptError", evalue: lines[0], traceback: lines };
+}
+
+/** One line per diagnostic: `[file ]line:column - message` (1-based). */
+function formatDiagnostics(diags: Diagnostic[]): string[] {
+  return diags.map((d) => `${d.fileName ? d.fileName + " " : ""}${d.start.line + 1}:${d.start.character + 1} - ${d.messageText}`);
 }
 
 /** Parse errors that more lines can still fix: an open template literal or block comment. */
