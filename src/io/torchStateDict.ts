@@ -146,9 +146,12 @@ export function networkFromStateDict(arrays: NpzArrays, arch: ArchitectureSpec, 
   const LIST = 12;
   if (missing.length) {
     const lines = missing.slice(0, LIST).map((e) => {
-      const near = nearest(e.key, unexpected.length ? unexpected : have);
-      const rename = near !== undefined && unexpected.includes(near) && sameShape(arrays[near].shape, e.shape)
-        ? ` — rename '${near}' ${fmt(arrays[near].shape)} to '${e.key}'`
+      // A stray key of the same shape is the likely rename; otherwise the nearest name is a hint.
+      const sameShaped = unexpected.filter((k) => sameShape(arrays[k].shape, e.shape));
+      const renameFrom = nearest(e.key, sameShaped);
+      const near = nearest(e.key, have);
+      const rename = renameFrom !== undefined
+        ? ` — rename '${renameFrom}' ${fmt(arrays[renameFrom].shape)} to '${e.key}'`
         : near !== undefined ? ` (nearest key in the archive: '${near}' ${fmt(arrays[near].shape)})` : "";
       return `  missing '${e.key}' ${fmt(e.shape)}${rename}`;
     });
@@ -158,7 +161,8 @@ export function networkFromStateDict(arrays: NpzArrays, arch: ArchitectureSpec, 
   if (unexpected.length) {
     const open = missing.map((e) => e.key);
     const lines = unexpected.slice(0, LIST).map((k) => {
-      const near = nearest(k, open.length ? open : [...expectedSet]);
+      const sameShaped = missing.filter((e) => sameShape(e.shape, arrays[k].shape)).map((e) => e.key);
+      const near = nearest(k, sameShaped.length ? sameShaped : open.length ? open : [...expectedSet]);
       return `  unexpected '${k}' ${fmt(arrays[k].shape)}${near !== undefined ? ` (nearest expected name: '${near}')` : ""}`;
     });
     if (unexpected.length > LIST) lines.push(`  … and ${unexpected.length - LIST} more unexpected keys`);
