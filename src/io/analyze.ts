@@ -19,6 +19,10 @@ import { numParams } from "../autodiff/params";
 import { parseArchitecture, formatArchitecture, type ArchitectureSpec } from "./architectures";
 import { networkFromStateDict } from "./torchStateDict";
 import { flattenInputs } from "./networkData";
+import type { Network } from "../nn/network";
+import type { Sequential } from "../nn/layers/sequential";
+import type { Params } from "../autodiff/params";
+import { noGrad } from "../autodiff/graph";
 
 /**
  * The computations behind `optlab analyze hessian|ntk|collapse`, on NumPy archives (paths or
@@ -364,6 +368,12 @@ export interface AnalyzeCollapseOptions {
   model?: ArchiveSource;
   /** Hidden activation of `model` when it computes the features (default relu). */
   activation?: ActivationName;
+  /**
+   * The model archive is a PyTorch state_dict of this architecture (see AnalyzeHessianOptions.arch):
+   * its last layer is the classifier and, without `features`, its penultimate representation
+   * (`features(…, −1)`, in evaluation mode) on x gives them.
+   */
+  arch?: ArchitectureSource;
 }
 
 /** What `optlab analyze collapse --json` prints (snake-case NC names; nc3/nc4 only with a classifier). */
@@ -395,6 +405,10 @@ export function analyzeCollapse(opts: AnalyzeCollapseOptions): CollapseReport {
   const f = archive(opts.data, "features.npz");
   const m = opts.model === undefined ? undefined : archive(opts.model, "model.npz");
   const computed = !("features" in f.arrays) && m !== undefined;
+  if (opts.arch !== undefined) {
+    if (!m) throw new OptlabError(`arch: applies with a model archive (the state_dict of ${typeof opts.arch === "string" ? opts.arch : formatArchitecture(opts.arch)})`);
+    return collapseOfNetwork(f, m, opts.arch, opts.activation, t0);
+  }
   if (m) {
     const layers = linearLayersFromNpz(m.arrays, m.file, computed ? inputOf(f) : {});
     const l = layers.length - 1;
@@ -440,4 +454,41 @@ export function analyzeCollapse(opts: AnalyzeCollapseOptions): CollapseReport {
   }
   out.wallTimeMs = performance.now() - t0;
   return out;
+}
+
+/** analyzeCollapse for a state-dict network: classifier = its last layer, features = its penultimate representation. */
+function collapseOfNetwork(
+  f: { arrays: NpzArrays; file: string }, m: { arrays: NpzArrays; file: string }, arch: ArchitectureSource, activation: ActivationName | undefined, t0: number,
+): CollapseReport {
+  const loaded = loadModel(m, f, arch, activation);
+  const net = loaded.model as Network<Params>;
+  const seq = (net.layer as unknown as Sequential).children;
+  const last = seq[seq.length - 1].name;
+  const head = (net.params as Record<string, { weight?: Tensor; bias?: Tensor }>)[last];
+  if (!head?.weight || head.weight.rank !== 2) throw new OptlabError(`${m.file}: ${loaded.arch}: its last layer '${last}' is not a linear classifier`);
+  const classifier = head.bias ? { W: head.weight, b: head.bias } : { W: head.weight };
+  const C = classifier.W.shape[0];
+  const from = `${m.file}: ${last}.weight (${classifier.W.shape.join(", ")})`;
+  let features: Tensor;
+  let labels: Int32Array;
+  const computed = !("features" in f.arrays);
+  if (computed) {
+    const x = inputsFromNpz(loaded.data, { inputDim: net.inputDim, inputFrom: loaded.inputFrom, file: f.file });
+    const labelKey = f.arrays.labels ? "labels" : "y";
+    labels = labelsFromNpy(requireArray(f.arrays, labelKey, f.file), `${f.file}: ${labelKey}`, x.shape[0], C, `${from} has ${C} rows`);
+    features = noGrad(() => net.features(net.params, x, -1));
+  } else {
+    ({ features, labels } = featuresFromNpz(f.arrays, { file: f.file, classes: C, classesFrom: `${from} has ${C} rows` }));
+  }
+  if (features.shape[1] !== classifier.W.shape[1]) {
+    throw new OptlabError(`${f.file}: features: shape (${features.shape.join(", ")}) has ${features.shape[1]} columns but the classifier ${from} takes ${classifier.W.shape[1]}`);
+  }
+  const r = metrics(features, labels, classifier);
+  return {
+    nc1: r.nc1, nc2_equinorm: r.nc2Equinorm, nc2_equiangular: r.nc2Equiangular, nc2_maxangle: r.nc2MaxAngle, nc2_etf: r.nc2Etf,
+    nc3: r.nc3 as number, nc4: r.nc4 as number, nc2_equinorm_classifier: r.nc2EquinormClassifier as number,
+    classes: r.classes, samples: r.samples, dim: r.dim, classCounts: r.classCounts, method: r.method, backend: r.backend,
+    features: computed ? `${loaded.arch}: input of its last layer '${last}' (evaluation mode)` : "archive",
+    wallTimeMs: performance.now() - t0,
+  };
 }

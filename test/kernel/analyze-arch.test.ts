@@ -105,4 +105,25 @@ describe("optlab analyze --arch (CLI)", function () {
       assert.ok(Math.abs(rep.kernel[i][i] - want) <= 1e-9 * want, `Θ[${i}][${i}] = ${rep.kernel[i][i]}, Σ‖∇f_c‖² = ${want}`);
     }
   });
+
+  it("collapse --arch: features from x are the input of the last layer fc (4w wide), giving the same metrics as those features archived", () => {
+    const r = optlab(["collapse", "--model", file("res.npz"), "--data", file("data.npz"), "--arch", arch, "--json"]);
+    assert.equal(r.code, 0, r.err);
+    const a = JSON.parse(r.out) as Record<string, number | string>;
+    assert.equal(a.dim, 8);
+    assert.equal(a.classes, 3);
+    assert.match(String(a.features), /input of its last layer 'fc'/);
+    // The same features by hand: relu stages → global average pool, i.e. the pooled output of layer3.
+    res.eval();
+    const xt = new Tensor(Float64Array.from(x), [n, 192]);
+    const h = noGrad(() => res.features(res.params, xt, -1));
+    io.saveNpz(file("feats.npz"), { features: f8([n, 8], h.data), labels: f8([n], [0, 2, 1, 2]) });
+    const r2 = optlab(["collapse", "--model", file("res.npz"), "--data", file("feats.npz"), "--arch", arch, "--json"]);
+    assert.equal(r2.code, 0, r2.err);
+    const b = JSON.parse(r2.out) as Record<string, number>;
+    for (const k of ["nc1", "nc2_etf", "nc3", "nc4"]) assert.ok(Math.abs((a[k] as number) - b[k]) <= 1e-12 * Math.max(1, Math.abs(b[k])), `${k}: ${a[k]} vs ${b[k]}`);
+    const r3 = optlab(["collapse", "--data", file("feats.npz"), "--arch", arch]);
+    assert.equal(r3.code, 2);
+    assert.match(r3.err, /--arch applies with --model/);
+  });
 });

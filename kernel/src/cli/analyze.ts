@@ -12,7 +12,7 @@ export const ANALYZE_USAGE = `usage:
   optlab analyze ntk      --model M.npz --data D.npz [--arch NAME[:k=v,…] | --activation A] [--ntk-method auto|structured|jacobian] [--matrix] [--json]
   optlab analyze ntk      --infinite --data D.npz --depth L --activation relu|erf|identity
                           [--w-std s] [--b-std s] [--parametrization ntk|standard] [--width N] [--matrix] [--json]
-  optlab analyze collapse --data F.npz [--model M.npz [--activation A]] [--json]`;
+  optlab analyze collapse --data F.npz [--model M.npz [--arch NAME[:k=v,…] | --activation A]] [--json]`;
 
 export const ANALYZE_HELP = `${ANALYZE_USAGE}
 
@@ -75,7 +75,9 @@ ntk  The empirical NTK Θ(x, x') = Σ_outputs Σ_θ ∂f(x)/∂θ ∂f(x')/∂θ
 collapse  Neural-collapse metrics (Papyan, Han & Donoho; collapse.metrics): nc1 = tr(Σ_W Σ_B⁺)/C,
   nc2_equinorm, nc2_equiangular, nc2_maxangle, nc2_etf, and with --model (its last layer W (C, d),
   b (C,) is the classifier) nc3 and nc4. Without a 'features' array, --model computes them: its
-  last hidden layer (--activation, default relu) on the archive's x, with y as labels.
+  last hidden layer (--activation, default relu) on the archive's x, with y as labels. With
+  --arch the network's last layer (fc3, fc, head, unembed) is the classifier and the features
+  are its input (evaluation mode).
   --json prints them as one object.
 
 Errors (missing arrays, shapes that do not chain, x or features that do not fit the model,
@@ -116,7 +118,7 @@ const SPECS: Record<string, { values: string[]; flags: string[]; required: strin
     flags: ["json", "infinite", "matrix"],
     required: ["data"],
   },
-  collapse: { values: ["data", "model", "activation"], flags: ["json"], required: ["data"] },
+  collapse: { values: ["data", "model", "arch", "activation"], flags: ["json"], required: ["data"] },
 };
 
 interface Parsed {
@@ -270,7 +272,8 @@ async function run(sub: string, p: Parsed, core: CoreModule): Promise<void> {
     return;
   }
   if (v("activation") !== undefined && v("model") === undefined) throw new AnalyzeUsageError("--activation applies with --model (which computes the features)");
-  const r = core.io.analyzeCollapse({ data: v("data"), model: v("model"), activation: v("activation") });
+  if (v("arch") !== undefined && v("model") === undefined) throw new AnalyzeUsageError("--arch applies with --model (the state_dict of that architecture)");
+  const r = core.io.analyzeCollapse({ data: v("data"), model: v("model"), arch: v("arch"), activation: v("activation") });
   if (json) console.log(JSON.stringify(r));
   else printCollapse(r);
 }
