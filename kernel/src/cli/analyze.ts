@@ -36,7 +36,9 @@ Archives (NumPy .npz, as np.savez / np.savez_compressed write them; float32 or f
          e.g. --arch resnet:blocks=1,width=4. Keys are the module names of the matching torch
          model (conv1.weight, layer1.0.bn1.running_mean, fc.bias, …; optlab's parameter path
          layer1[0].conv1.weight is the key layer1.0.conv1.weight) in PyTorch layouts: conv weight
-         (out, in, kh, kw), linear weight (out, in), attention in_proj_weight (3D, D). Missing and
+         (out, in, kh, kw), linear weight (out, in), attention in_proj_weight (3D, D); vit and
+         grokking name their modules as optlab does (blocks.block0.attn.block.attn.in_proj_weight, …;
+         io.stateDictKeys(io.parseArchitecture("vit")) lists them). Missing and
          unexpected keys (with the nearest name), wrong shapes (transposed, axes in another order,
          another layer size) and non-finite values are reported by key. The network is analysed in
          evaluation mode: batch norm uses the running statistics, as after model.eval().
