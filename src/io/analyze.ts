@@ -13,6 +13,16 @@ import { datasetFromNpz, featuresFromNpz, inputsFromNpz, labelsFromNpy, linearLa
 import { loadNpz, requireArray, type NpzArrays } from "./npz";
 import { layerWeightName } from "./archives";
 import { symEigQL } from "../linalg/symTridiagonalEig";
+import type { Model } from "../nn/Model";
+import type { Dataset } from "../data/Dataset";
+import { numParams } from "../autodiff/params";
+import { parseArchitecture, formatArchitecture, type ArchitectureSpec } from "./architectures";
+import { networkFromStateDict } from "./torchStateDict";
+import { flattenInputs } from "./networkData";
+import type { Network } from "../nn/network";
+import type { Sequential } from "../nn/layers/sequential";
+import type { Params } from "../autodiff/params";
+import { noGrad } from "../autodiff/graph";
 
 /**
  * The computations behind `optlab analyze hessian|ntk|collapse`, on NumPy archives (paths or
@@ -54,12 +64,52 @@ function rows(t: Tensor): number[][] {
   return out;
 }
 
+/** An architecture given by name (`resnet:blocks=1,width=4`) or as a parsed spec. */
+export type ArchitectureSource = string | ArchitectureSpec;
+
+/**
+ * The model of an analysis: with `arch`, that network loaded from a PyTorch state dict (see
+ * networkFromStateDict) with the data's x viewed as its inputs; otherwise an MLP archive.
+ */
+function loadModel(
+  m: { arrays: NpzArrays; file: string },
+  d: { arrays: NpzArrays; file: string },
+  arch: ArchitectureSource | undefined,
+  activation: ActivationName | undefined,
+): { model: Model; data: NpzArrays; sizes: number[]; description: string; arch: string | null; activation: string; inputFrom: string; outputFrom: string } {
+  if (arch === undefined) {
+    const act = activation ?? "relu";
+    const model = mlpFromNpz(m.arrays, { activation: act, file: m.file, ...inputOf(d) });
+    const sizes = model.config.sizes as number[];
+    return {
+      model, data: d.arrays, sizes, description: `MLP [${sizes.join("-")}] (${act})`, arch: null, activation: act,
+      inputFrom: weightLabel(m, 0, sizes), outputFrom: weightLabel(m, sizes.length - 2, sizes),
+    };
+  }
+  if (activation !== undefined) {
+    throw new OptlabError(`activation: applies to MLP archives; an architecture fixes its own (e.g. lenet5:activation=tanh), got ${String(activation)} with arch ${typeof arch === "string" ? arch : formatArchitecture(arch)}`);
+  }
+  const spec = typeof arch === "string" ? parseArchitecture(arch) : arch;
+  const net = networkFromStateDict(m.arrays, spec, { file: m.file });
+  const name = formatArchitecture(spec);
+  return {
+    model: net, data: flattenInputs(d.arrays, net, d.file), sizes: [net.inputDim, net.outputDim], description: `${net.name} [${name}], evaluation mode`,
+    arch: name, activation: "(architecture)", inputFrom: `${name} (inputs ${net.inputShape.join("×")})`, outputFrom: `${name}`,
+  };
+}
+
 export type TraceMethod = "auto" | "exact" | "hutchinson" | "hutch++";
 
 export interface AnalyzeHessianOptions {
   model: ArchiveSource;
   data: ArchiveSource;
-  /** Hidden activation (default relu). */
+  /**
+   * The model archive is a PyTorch state_dict of this architecture (io.ARCHITECTURES: lenet5,
+   * resnet, vit, grokking, with options as `resnet:blocks=1,width=4`); the network is analysed in
+   * evaluation mode (batch norm by its running statistics). Without it the archive is an MLP.
+   */
+  arch?: ArchitectureSource;
+  /** Hidden activation of an MLP archive (default relu). */
   activation?: ActivationName;
   /** "ce" (default; y = class ids) or "mse" (y = [n, k] targets, ½‖f − y‖² summed over outputs). */
   loss?: "ce" | "mse";
@@ -108,8 +158,12 @@ export interface HessianReport {
   n: number;
   loss: "ce" | "mse";
   activation: string;
-  /** Layer sizes [d, h₁, …, k]. */
+  /** Layer sizes [d, h₁, …, k] of an MLP; [input size, outputs] of an architecture. */
   sizes: number[];
+  /** The model in words, e.g. "MLP [4-8-3] (relu)" or "lenet5 relu max [lenet5], evaluation mode". */
+  model: string;
+  /** The architecture (`name:options`) of a state-dict archive, null for an MLP archive. */
+  arch: string | null;
   seed: number;
   backend: string;
   dtype: string;
@@ -119,8 +173,7 @@ export interface HessianReport {
 /** Largest Hessian eigenvalues and the trace of the mean loss of an archived MLP on archived data. */
 export async function analyzeHessian(opts: AnalyzeHessianOptions): Promise<HessianReport> {
   const t0 = performance.now();
-  const activation = opts.activation ?? "relu";
-  lookupActivation(activation);
+  if (opts.activation !== undefined) lookupActivation(opts.activation);
   const loss = opts.loss ?? "ce";
   if (loss !== "ce" && loss !== "mse") throw new OptlabError(`loss: expected "ce" or "mse", got ${String(loss)}`);
   const method = opts.method ?? "lanczos";
@@ -132,16 +185,16 @@ export async function analyzeHessian(opts: AnalyzeHessianOptions): Promise<Hessi
   const exactMax = checkInt(opts.exactTraceMax ?? 2000, "exact trace max", 0);
   const m = archive(opts.model, "model.npz");
   const d = archive(opts.data, "data.npz");
-  const model = mlpFromNpz(m.arrays, { activation, file: m.file, ...inputOf(d) });
-  const sizes = model.config.sizes as number[];
+  const loaded = loadModel(m, d, opts.arch, opts.activation);
+  const { model, sizes, activation } = loaded;
   const L = sizes.length - 1;
-  const data = datasetFromNpz(d.arrays, {
+  const data: Dataset = datasetFromNpz(loaded.data, {
     targets: loss === "ce" ? "labels" : "regression",
-    inputDim: sizes[0], inputFrom: weightLabel(m, 0, sizes),
-    outputDim: sizes[L], outputFrom: weightLabel(m, L - 1, sizes),
+    inputDim: sizes[0], inputFrom: loaded.inputFrom,
+    outputDim: sizes[L], outputFrom: loaded.outputFrom,
     file: d.file,
   });
-  const p = model.params.reduce((s, layer) => s + layer.W.size + (layer.b?.size ?? 0), 0);
+  const p = numParams(model.params);
   const k = checkInt(opts.top ?? 5, "top", 1);
   if (k > p) throw new OptlabError(`top: expected at most p = ${p} eigenvalues, got ${k}`);
 
@@ -202,7 +255,7 @@ export async function analyzeHessian(opts: AnalyzeHessianOptions): Promise<Hessi
   return {
     eigenvalues, trace: tr, traceMethod, traceStdError: se, traceProbes,
     method, hvps: eigenHvps + traceHvps, eigenHvps, traceHvps, residuals, converged, tolerance,
-    k, p, n: data.x.shape[0], loss, activation, sizes, seed, backend, dtype,
+    k, p, n: data.x.shape[0], loss, activation, sizes, model: loaded.description, arch: loaded.arch, seed, backend, dtype,
     wallTimeMs: performance.now() - t0,
   };
 }
@@ -211,6 +264,8 @@ export interface AnalyzeNtkOptions {
   model: ArchiveSource;
   /** Needs `x`; `y` is not used. */
   data: ArchiveSource;
+  /** The model archive is a PyTorch state_dict of this architecture (see AnalyzeHessianOptions.arch). */
+  arch?: ArchitectureSource;
   activation?: ActivationName;
   /** ntk.empirical's method (default "auto": the structured per-layer path). */
   method?: NtkMethod;
@@ -228,6 +283,9 @@ export interface NtkReport {
   numParams: number;
   sizes: number[];
   activation: string;
+  /** The model in words (see HessianReport.model). */
+  model: string;
+  arch: string | null;
   backend: string;
   dtype: string;
   wallTimeMs: number;
@@ -236,12 +294,11 @@ export interface NtkReport {
 /** The n×n empirical NTK (summed over outputs) of an archived MLP on the archive's x. */
 export function analyzeNtk(opts: AnalyzeNtkOptions): NtkReport {
   const t0 = performance.now();
-  const activation = opts.activation ?? "relu";
   const m = archive(opts.model, "model.npz");
   const d = archive(opts.data, "data.npz");
-  const model = mlpFromNpz(m.arrays, { activation, file: m.file, ...inputOf(d) });
-  const sizes = model.config.sizes as number[];
-  const x = inputsFromNpz(d.arrays, { inputDim: sizes[0], inputFrom: weightLabel(m, 0, sizes), file: d.file });
+  const loaded = loadModel(m, d, opts.arch, opts.activation);
+  const { model, sizes, activation } = loaded;
+  const x = inputsFromNpz(loaded.data, { inputDim: sizes[0], inputFrom: loaded.inputFrom, file: d.file });
   const r = empirical(model, x, { trace: true, method: opts.method ?? "auto" });
   const n = r.n1;
   const sym = new Float64Array(n * n); // (Θ + Θᵀ)/2: exact symmetry for the eigensolver
@@ -249,7 +306,7 @@ export function analyzeNtk(opts: AnalyzeNtkOptions): NtkReport {
   const eigenvalues = Array.from(symEigQL(sym, n, { vectors: false }).values).reverse();
   return {
     kernel: rows(r.kernel), eigenvalues, method: r.method, n: r.n1, outputs: r.outputs, numParams: r.numParams, sizes, activation,
-    backend: r.backend, dtype: r.dtype, wallTimeMs: performance.now() - t0,
+    model: loaded.description, arch: loaded.arch, backend: r.backend, dtype: r.dtype, wallTimeMs: performance.now() - t0,
   };
 }
 
@@ -311,6 +368,12 @@ export interface AnalyzeCollapseOptions {
   model?: ArchiveSource;
   /** Hidden activation of `model` when it computes the features (default relu). */
   activation?: ActivationName;
+  /**
+   * The model archive is a PyTorch state_dict of this architecture (see AnalyzeHessianOptions.arch):
+   * its last layer is the classifier and, without `features`, its penultimate representation
+   * (`features(…, −1)`, in evaluation mode) on x gives them.
+   */
+  arch?: ArchitectureSource;
 }
 
 /** What `optlab analyze collapse --json` prints (snake-case NC names; nc3/nc4 only with a classifier). */
@@ -342,6 +405,10 @@ export function analyzeCollapse(opts: AnalyzeCollapseOptions): CollapseReport {
   const f = archive(opts.data, "features.npz");
   const m = opts.model === undefined ? undefined : archive(opts.model, "model.npz");
   const computed = !("features" in f.arrays) && m !== undefined;
+  if (opts.arch !== undefined) {
+    if (!m) throw new OptlabError(`arch: applies with a model archive (the state_dict of ${typeof opts.arch === "string" ? opts.arch : formatArchitecture(opts.arch)})`);
+    return collapseOfNetwork(f, m, opts.arch, opts.activation, t0);
+  }
   if (m) {
     const layers = linearLayersFromNpz(m.arrays, m.file, computed ? inputOf(f) : {});
     const l = layers.length - 1;
@@ -387,4 +454,41 @@ export function analyzeCollapse(opts: AnalyzeCollapseOptions): CollapseReport {
   }
   out.wallTimeMs = performance.now() - t0;
   return out;
+}
+
+/** analyzeCollapse for a state-dict network: classifier = its last layer, features = its penultimate representation. */
+function collapseOfNetwork(
+  f: { arrays: NpzArrays; file: string }, m: { arrays: NpzArrays; file: string }, arch: ArchitectureSource, activation: ActivationName | undefined, t0: number,
+): CollapseReport {
+  const loaded = loadModel(m, f, arch, activation);
+  const net = loaded.model as Network<Params>;
+  const seq = (net.layer as unknown as Sequential).children;
+  const last = seq[seq.length - 1].name;
+  const head = (net.params as Record<string, { weight?: Tensor; bias?: Tensor }>)[last];
+  if (!head?.weight || head.weight.rank !== 2) throw new OptlabError(`${m.file}: ${loaded.arch}: its last layer '${last}' is not a linear classifier`);
+  const classifier = head.bias ? { W: head.weight, b: head.bias } : { W: head.weight };
+  const C = classifier.W.shape[0];
+  const from = `${m.file}: ${last}.weight (${classifier.W.shape.join(", ")})`;
+  let features: Tensor;
+  let labels: Int32Array;
+  const computed = !("features" in f.arrays);
+  if (computed) {
+    const x = inputsFromNpz(loaded.data, { inputDim: net.inputDim, inputFrom: loaded.inputFrom, file: f.file });
+    const labelKey = f.arrays.labels ? "labels" : "y";
+    labels = labelsFromNpy(requireArray(f.arrays, labelKey, f.file), `${f.file}: ${labelKey}`, x.shape[0], C, `${from} has ${C} rows`);
+    features = noGrad(() => net.features(net.params, x, -1));
+  } else {
+    ({ features, labels } = featuresFromNpz(f.arrays, { file: f.file, classes: C, classesFrom: `${from} has ${C} rows` }));
+  }
+  if (features.shape[1] !== classifier.W.shape[1]) {
+    throw new OptlabError(`${f.file}: features: shape (${features.shape.join(", ")}) has ${features.shape[1]} columns but the classifier ${from} takes ${classifier.W.shape[1]}`);
+  }
+  const r = metrics(features, labels, classifier);
+  return {
+    nc1: r.nc1, nc2_equinorm: r.nc2Equinorm, nc2_equiangular: r.nc2Equiangular, nc2_maxangle: r.nc2MaxAngle, nc2_etf: r.nc2Etf,
+    nc3: r.nc3 as number, nc4: r.nc4 as number, nc2_equinorm_classifier: r.nc2EquinormClassifier as number,
+    classes: r.classes, samples: r.samples, dim: r.dim, classCounts: r.classCounts, method: r.method, backend: r.backend,
+    features: computed ? `${loaded.arch}: input of its last layer '${last}' (evaluation mode)` : "archive",
+    wallTimeMs: performance.now() - t0,
+  };
 }

@@ -18,8 +18,11 @@ export {
   layerWeightName, type ModelInputOptions,
   linearLayersFromNpz, mlpFromNpz, inputsFromNpz, datasetFromNpz, featuresFromNpz, labelsFromNpy, type DataFromNpzOptions, type TargetKind,
 } from "./archives";
+export { ARCHITECTURES, parseArchitecture, formatArchitecture, buildArchitecture, architectureList, type ArchitectureSpec } from "./architectures";
+export { networkFromStateDict, stateDictKeys, torchKey, type StateDictLoadOptions } from "./torchStateDict";
+export { flattenInputs } from "./networkData";
 export {
   analyzeHessian, analyzeNtk, analyzeInfiniteNtk, analyzeCollapse,
   type AnalyzeHessianOptions, type HessianReport, type TraceMethod, type AnalyzeNtkOptions, type NtkReport,
-  type AnalyzeInfiniteNtkOptions, type InfiniteNtkReport, type AnalyzeCollapseOptions, type CollapseReport, type ArchiveSource,
+  type AnalyzeInfiniteNtkOptions, type InfiniteNtkReport, type AnalyzeCollapseOptions, type CollapseReport, type ArchiveSource, type ArchitectureSource,
 } from "./analyze";

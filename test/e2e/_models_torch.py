@@ -121,30 +121,31 @@ def top_hessian(model, x, y, k):
     return ritz.tolist()
 
 
-job = json.load(open(sys.argv[1]))
-out = {}
-for name, spec in job.items():
-    model = LeNet5() if spec["arch"] == "lenet5" else ResNet(spec["blocks"], spec["width"])
-    load(model, spec["params"])
-    x = torch.tensor(spec["x"]).reshape(spec["xshape"])
-    y = torch.tensor(spec["y"], dtype=torch.long)
-    res = {}
-    if spec.get("hessian_k"):
+if __name__ == "__main__":  # importable: _analyze_torch.py reuses the models and top_hessian
+    job = json.load(open(sys.argv[1]))
+    out = {}
+    for name, spec in job.items():
+        model = LeNet5() if spec["arch"] == "lenet5" else ResNet(spec["blocks"], spec["width"])
+        load(model, spec["params"])
+        x = torch.tensor(spec["x"]).reshape(spec["xshape"])
+        y = torch.tensor(spec["y"], dtype=torch.long)
+        res = {}
+        if spec.get("hessian_k"):
+            model.eval()
+            res["top"] = top_hessian(model, x, y, spec["hessian_k"])
+            out[name] = res
+            continue
         model.eval()
-        res["top"] = top_hessian(model, x, y, spec["hessian_k"])
-        out[name] = res
-        continue
-    model.eval()
-    with torch.no_grad():
-        f = model(x)
-    res["eval_out"] = f.flatten().tolist()
-    res["eval_loss"] = F.cross_entropy(f, y).item()
-    if spec.get("train"):
-        model.train()
         with torch.no_grad():
             f = model(x)
-        res["train_out"] = f.flatten().tolist()
-        res["train_loss"] = F.cross_entropy(f, y).item()
-        res["buffers"] = {k: v.flatten().tolist() for k, v in model.state_dict().items() if "running" in k}
-    out[name] = res
-json.dump(out, open(sys.argv[2], "w"))
+        res["eval_out"] = f.flatten().tolist()
+        res["eval_loss"] = F.cross_entropy(f, y).item()
+        if spec.get("train"):
+            model.train()
+            with torch.no_grad():
+                f = model(x)
+            res["train_out"] = f.flatten().tolist()
+            res["train_loss"] = F.cross_entropy(f, y).item()
+            res["buffers"] = {k: v.flatten().tolist() for k, v in model.state_dict().items() if "running" in k}
+        out[name] = res
+    json.dump(out, open(sys.argv[2], "w"))

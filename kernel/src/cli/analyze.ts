@@ -6,13 +6,13 @@
  */
 
 export const ANALYZE_USAGE = `usage:
-  optlab analyze hessian  --model M.npz --data D.npz [--activation A] [--loss ce|mse] [--top K]
+  optlab analyze hessian  --model M.npz --data D.npz [--arch NAME[:k=v,…] | --activation A] [--loss ce|mse] [--top K]
                           [--method lanczos|power|dense] [--trace-method auto|exact|hutchinson|hutch++]
                           [--probes N] [--exact-trace-max P] [--seed S] [--json]
-  optlab analyze ntk      --model M.npz --data D.npz [--activation A] [--ntk-method auto|structured|jacobian] [--matrix] [--json]
+  optlab analyze ntk      --model M.npz --data D.npz [--arch NAME[:k=v,…] | --activation A] [--ntk-method auto|structured|jacobian] [--matrix] [--json]
   optlab analyze ntk      --infinite --data D.npz --depth L --activation relu|erf|identity
                           [--w-std s] [--b-std s] [--parametrization ntk|standard] [--width N] [--matrix] [--json]
-  optlab analyze collapse --data F.npz [--model M.npz [--activation A]] [--json]`;
+  optlab analyze collapse --data F.npz [--model M.npz [--arch NAME[:k=v,…] | --activation A]] [--json]`;
 
 export const ANALYZE_HELP = `${ANALYZE_USAGE}
 
@@ -26,7 +26,24 @@ Archives (NumPy .npz, as np.savez / np.savez_compressed write them; float32 or f
            read in network order (by the trailing layer number, else archive order).
          A W saved as (in, out) — optlab's nn.mlp, JAX, a stray .T — is reported as
          transposed, with the shape expected. io.saveNpz(path, model) writes this layout.
-  data   x  (n, d)          inputs (d = W0's in)
+         or, with --arch, a PyTorch state_dict of one of optlab's networks (its parameters and
+         batch-norm buffers, saved as is, num_batches_tracked optional):
+           lenet5     nn.lenet5            options channels, size=28|32, classes, activation=relu|tanh, pooling=max|avg
+           resnet     nn.resnetCifar       options blocks (n: depth 6n+2), width, channels, size, classes
+                      (resnet8, resnet20, resnet32 = resnet:blocks=1, 3, 5)
+           vit        nn.vitTiny           options patch, dim, depth, heads, channels, size, classes
+           grokking   nn.grokkingTransformer  options p, dim, depth, heads, layerNorm=true|false
+         e.g. --arch resnet:blocks=1,width=4. Keys are the module names of the matching torch
+         model (conv1.weight, layer1.0.bn1.running_mean, fc.bias, …; optlab's parameter path
+         layer1[0].conv1.weight is the key layer1.0.conv1.weight) in PyTorch layouts: conv weight
+         (out, in, kh, kw), linear weight (out, in), attention in_proj_weight (3D, D); vit and
+         grokking name their modules as optlab does (blocks.block0.attn.block.attn.in_proj_weight, …;
+         io.stateDictKeys(io.parseArchitecture("vit")) lists them). Missing and
+         unexpected keys (with the nearest name), wrong shapes (transposed, axes in another order,
+         another layer size) and non-finite values are reported by key. The network is analysed in
+         evaluation mode: batch norm uses the running statistics, as after model.eval().
+  data   x  (n, d)          inputs (d = W0's in); with --arch (n, C, H, W) images, (n, T) token
+                            ids, or the same flattened to (n, C·H·W)
          y  (n,)            integer class ids in [0, k) for --loss ce (k = last W's out), or
             (n, k)          float targets for --loss mse ((n,) when k = 1); ntk does not use y
   feats  features (n, d), labels (n,)    for collapse; or x (n, d_in), y (n,) with --model,
@@ -60,7 +77,9 @@ ntk  The empirical NTK Θ(x, x') = Σ_outputs Σ_θ ∂f(x)/∂θ ∂f(x')/∂θ
 collapse  Neural-collapse metrics (Papyan, Han & Donoho; collapse.metrics): nc1 = tr(Σ_W Σ_B⁺)/C,
   nc2_equinorm, nc2_equiangular, nc2_maxangle, nc2_etf, and with --model (its last layer W (C, d),
   b (C,) is the classifier) nc3 and nc4. Without a 'features' array, --model computes them: its
-  last hidden layer (--activation, default relu) on the archive's x, with y as labels.
+  last hidden layer (--activation, default relu) on the archive's x, with y as labels. With
+  --arch the network's last layer (fc3, fc, head, unembed) is the classifier and the features
+  are its input (evaluation mode).
   --json prints them as one object.
 
 Errors (missing arrays, shapes that do not chain, x or features that do not fit the model,
@@ -92,16 +111,16 @@ function loadCore(): CoreModule {
 
 const SPECS: Record<string, { values: string[]; flags: string[]; required: string[] }> = {
   hessian: {
-    values: ["model", "data", "activation", "loss", "top", "method", "trace-method", "probes", "exact-trace-max", "seed"],
+    values: ["model", "data", "arch", "activation", "loss", "top", "method", "trace-method", "probes", "exact-trace-max", "seed"],
     flags: ["json"],
     required: ["model", "data"],
   },
   ntk: {
-    values: ["model", "data", "activation", "ntk-method", "depth", "w-std", "b-std", "parametrization", "width"],
+    values: ["model", "data", "arch", "activation", "ntk-method", "depth", "w-std", "b-std", "parametrization", "width"],
     flags: ["json", "infinite", "matrix"],
     required: ["data"],
   },
-  collapse: { values: ["data", "model", "activation"], flags: ["json"], required: ["data"] },
+  collapse: { values: ["data", "model", "arch", "activation"], flags: ["json"], required: ["data"] },
 };
 
 interface Parsed {
@@ -159,8 +178,7 @@ const num = (x: unknown, digits = 10) => (typeof x === "number" ? (Number.isInte
 function printHessian(r: Report): void {
   const ev = r.eigenvalues as number[];
   const converged = r.converged as boolean[];
-  const sizes = (r.sizes as number[]).join("-");
-  console.log(`Hessian of the mean ${r.loss} loss: MLP [${sizes}] (${r.activation}), p = ${r.p} parameters, n = ${r.n} samples`);
+  console.log(`Hessian of the mean ${r.loss} loss: ${r.model}, p = ${r.p} parameters, n = ${r.n} samples`);
   const conv = converged.every(Boolean) ? "all converged" : `${converged.filter((c) => !c).length} not converged`;
   console.log(`top ${ev.length} eigenvalues (${r.method}, ${r.eigenHvps} HVPs, ${conv}):`);
   ev.forEach((v, i) => console.log(`  λ${i + 1} = ${num(v)}${converged[i] ? "" : "  (not converged)"}`));
@@ -195,10 +213,13 @@ function printCollapse(r: Report): void {
 
 async function run(sub: string, p: Parsed, core: CoreModule): Promise<void> {
   const json = p.flags.has("json");
+  if (p.values.has("arch") && p.values.has("activation")) {
+    throw new AnalyzeUsageError(`--activation applies to MLP archives; with --arch the architecture fixes its activations (an option where it has one, e.g. --arch lenet5:activation=tanh)`);
+  }
   const v = (k: string) => p.values.get(k);
   if (sub === "hessian") {
     const r = await core.io.analyzeHessian({
-      model: v("model"), data: v("data"), activation: v("activation"),
+      model: v("model"), data: v("data"), arch: v("arch"), activation: v("activation"),
       loss: oneOf(p, "loss", ["ce", "mse"]), top: integer(p, "top"),
       method: oneOf(p, "method", ["lanczos", "power", "dense"]),
       traceMethod: oneOf(p, "trace-method", ["auto", "exact", "hutchinson", "hutch++"]),
@@ -211,6 +232,7 @@ async function run(sub: string, p: Parsed, core: CoreModule): Promise<void> {
   if (sub === "ntk") {
     if (p.flags.has("infinite")) {
       if (p.values.has("ntk-method")) throw new AnalyzeUsageError("--ntk-method applies to the empirical NTK, not --infinite");
+      if (p.values.has("arch")) throw new AnalyzeUsageError("--arch applies to the empirical NTK of a state-dict archive, not --infinite");
       let depth = integer(p, "depth");
       if (depth === undefined && v("model") !== undefined) {
         const arrays = core.io.loadNpz(v("model")!);
@@ -240,7 +262,7 @@ async function run(sub: string, p: Parsed, core: CoreModule): Promise<void> {
     }
     if (!v("model")) throw new AnalyzeUsageError(`"analyze ntk" needs --model (or --infinite)`);
     const r = core.io.analyzeNtk({
-      model: v("model"), data: v("data"), activation: v("activation"),
+      model: v("model"), data: v("data"), arch: v("arch"), activation: v("activation"),
       method: oneOf(p, "ntk-method", ["auto", "structured", "jacobian"]),
     });
     if (json) console.log(JSON.stringify(r));
@@ -252,7 +274,8 @@ async function run(sub: string, p: Parsed, core: CoreModule): Promise<void> {
     return;
   }
   if (v("activation") !== undefined && v("model") === undefined) throw new AnalyzeUsageError("--activation applies with --model (which computes the features)");
-  const r = core.io.analyzeCollapse({ data: v("data"), model: v("model"), activation: v("activation") });
+  if (v("arch") !== undefined && v("model") === undefined) throw new AnalyzeUsageError("--arch applies with --model (the state_dict of that architecture)");
+  const r = core.io.analyzeCollapse({ data: v("data"), model: v("model"), arch: v("arch"), activation: v("activation") });
   if (json) console.log(JSON.stringify(r));
   else printCollapse(r);
 }
