@@ -70,3 +70,4 @@ export type { NonFiniteReport } from "./nonFinite";
 // ---------------------------------------------------------------------------------------------
 export { get, names } from "./registry";
 export { fromOptimizer, clipByGlobalNorm, chain, applyUpdates, type GradientTransformation } from "./transformation";
+export { perpGrad, type PerpGradOptions } from "./perpGrad";
