@@ -7,9 +7,10 @@
  */
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as path from "path";
 import { Kernel, KernelManager, KernelMessage, ServerConnection } from "@jupyterlab/services";
+import { freePort } from "../freePort";
+export { freePort };
 
 // The WebSocket implementation @jupyterlab/services uses in node (ws, its own dependency; no types installed).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -38,16 +39,6 @@ export function ensureLabBuild(): void {
   run(process.execPath, ["build.mjs"]);
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const py = (v: unknown) => JSON.stringify(v); // JSON strings, lists and dicts are Python literals
 

@@ -13,7 +13,7 @@
 import { strict as assert } from "assert";
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
+import { freePort } from "../freePort";
 import * as os from "os";
 import * as path from "path";
 import type { BrowserContext, Locator, Page } from "playwright-core";
@@ -108,17 +108,6 @@ function buildLab(): void {
     run("npm", ["ci", "--no-audit", "--no-fund"], LAB);
   }
   run(process.execPath, ["build.mjs"], LAB);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 interface Lab {

@@ -7,10 +7,10 @@
  */
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as path from "path";
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import { installedKernelEnv } from "./python";
+import { freePort } from "../freePort";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const CHROMIUM = process.env.OPTLAB_CHROMIUM ?? "/usr/bin/chromium";
@@ -54,16 +54,6 @@ export async function buildPage(dir: string): Promise<void> {
   fs.copyFileSync(path.join(src, "index.html"), path.join(dir, "index.html"));
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export interface JupyterServer {
   url: string;

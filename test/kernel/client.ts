@@ -5,10 +5,10 @@
 import { ChildProcess, spawn } from "child_process";
 import { createHmac, randomBytes, randomUUID } from "crypto";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import * as zmq from "zeromq";
+import { freePort } from "../freePort";
 
 /** The built kernel entry; OPTLAB_TEST_KERNEL_BIN points the suites at another build (e.g. to show a test fails on an older one). */
 export const KERNEL_BIN = process.env.OPTLAB_TEST_KERNEL_BIN ?? path.resolve(__dirname, "..", "..", "kernel", "dist", "bin", "optlab.js");
@@ -34,16 +34,6 @@ export interface Connection {
   signature_scheme: "hmac-sha256";
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** A fresh temp dir for one kernel: connection file, history, kernelspec installs. */
 export function tempDir(prefix = "optlab-test-"): string {

@@ -1,0 +1,13 @@
+import * as net from "node:net";
+
+/** A free TCP port on localhost (bound, then released for the caller's server to take). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
