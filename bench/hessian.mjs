@@ -60,6 +60,7 @@ export default async function main(flags = []) {
   const lossJs = hessian.operator(net, ds, { loss: "ce" }).objective.value();
   console.log(`  PyTorch ${t.torch} (${t.threads} thread), same weights: loss ${t.loss.toFixed(12)} vs optlab ${lossJs.toFixed(12)}`);
   const trow = (name, x) => console.log(`  ${name.padEnd(30)} ${(x.ms / 1000).toFixed(2).padStart(8)} s  ${String(x.hvps).padStart(6)} HVPs  ${(x.ms / x.hvps).toFixed(1).padStart(7)} ms/HVP`);
+  console.log(`  (torch totals include building its double-backward graph once, ${t.buildMs.toFixed(1)} ms, as optlab's include its linearization)`);
   trow("torch Lanczos (same steps)", t.lanczos);
   trow("torch power (PyHessian)", t.power);
   const lzErr = Math.max(...t.lanczos.eigenvalues.map((e, i) => Math.abs(e - lz.eigenvalues[i]) / Math.abs(lz.eigenvalues[i])));
