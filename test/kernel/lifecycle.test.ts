@@ -100,8 +100,10 @@ describe("kernel lifecycle (ZeroMQ client)", function () {
         // The client keeps every message; drop them so only the kernel's memory is in question.
         if (i % 100 === 99) k.client.iopubBox.all.length = k.client.replies.all.length = 0;
       }
-      const rss1 = rssBytes(k.proc.pid!);
+      // After a full GC, as rss0 was: otherwise RSS counts garbage not yet collected (the type
+      // checker allocates several MB per cell), not memory the kernel holds.
       const heap1 = await liveHeap();
+      const rss1 = rssBytes(k.proc.pid!);
       const rssMb = (rss1 - rss0) / 2 ** 20;
       const heapMb = (heap1 - heap0) / 2 ** 20;
       console.log(`      RSS ${(rss0 / 2 ** 20).toFixed(0)} MB, ${rssMb >= 0 ? "+" : ""}${rssMb.toFixed(1)} MB; live heap ${(heap0 / 2 ** 20).toFixed(0)} MB, +${heapMb.toFixed(2)} MB over 1000 executes`);

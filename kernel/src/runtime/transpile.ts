@@ -232,12 +232,13 @@ export function transpileCell(source: string, previous: ReadonlySet<string>): Tr
 
   const common = { hasToplevelAwait, lastExpressionVar, importsRelative };
   if (!fullTranspile) {
-    // Copies onto exports: functions first (they are hoisted), the rest right after each declaration.
-    const hoisted: string[] = [];
+    // Copies onto exports right after each declaration, functions included: within the cell a
+    // function is hoisted as usual, but later cells see it only if the cell got that far (a cell
+    // that throws first does not hand on what it declares after the throw, as with tslab).
     for (const stmt of sf.statements) {
       if (isAmbient(stmt)) continue;
-      if (ts.isFunctionDeclaration(stmt) && stmt.body && stmt.name) hoisted.push(`exports.${stmt.name.text} = ${stmt.name.text};`);
       let names: string[] = [];
+      if (ts.isFunctionDeclaration(stmt) && stmt.body && stmt.name) names = [stmt.name.text];
       if (ts.isVariableStatement(stmt)) names = stmt.declarationList.declarations.flatMap((d) => boundNames(ts, d.name));
       if (ts.isClassDeclaration(stmt) && stmt.name) names = [stmt.name.text];
       if (names.length > 0) quick.push({ at: stmt.end, remove: 0, text: ";" + names.map((x) => `exports.${x} = ${x};`).join(" ") });
@@ -246,8 +247,7 @@ export function transpileCell(source: string, previous: ReadonlySet<string>): Tr
       quick.push({ at: lastExpression.getStart(sf), remove: 0, text: `exports.${lastExpressionVar} = (` });
       quick.push({ at: lastExpression.end, remove: 0, text: ")" });
     }
-    let out = applyEdits(blankRanges(src, blanks), [...edits, ...quick]);
-    if (hoisted.length > 0) out = hoisted.join(" ") + " " + out; // same first line: line numbers stay
+    const out = applyEdits(blankRanges(src, blanks), [...edits, ...quick]);
     return { output: out, ...common };
   }
 
