@@ -10,7 +10,7 @@ import { captureStdio, StdioCapture } from "./runtime/stdio";
 import { StreamBatcher } from "./runtime/streamBatcher";
 import { installTerminationProbe } from "./runtime/termination";
 import { registerWidgetControlTarget } from "./runtime/widgetControl";
-import { ConnectionInfo, removeOwnedConnectionFile } from "./wire/connection";
+import { ConnectionFileError, ConnectionInfo, removeOwnedConnectionFile } from "./wire/connection";
 import { BufferLike, Message } from "./wire/message";
 import { Channel, Transport } from "./wire/transport";
 import { handlerFor } from "./handlers";
@@ -136,14 +136,20 @@ export class Kernel implements KernelHost {
     // Errors thrown later by a cell's async work belong in that cell's output, not in a crash.
     process.on("uncaughtException", (err) => this.reportLate(err));
     process.on("unhandledRejection", (reason) => this.reportLate(reason));
-    await this.transport.start(
-      (channel, msg) => this.onMessage(channel, msg),
-      (msg) => {
-        // The main thread is free again (a signal or a termination got it here): stop the cell.
-        this.built?.interrupt();
-        this.statusPair(msg);
-      },
-    );
+    try {
+      await this.transport.start(
+        (channel, msg) => this.onMessage(channel, msg),
+        (msg) => {
+          // The main thread is free again (a signal or a termination got it here): stop the cell.
+          this.built?.interrupt();
+          this.statusPair(msg);
+        },
+      );
+    } catch (e) {
+      // Nobody listens on iopub yet: the reason must reach the real stderr (the frontend's log).
+      this.stdio?.restore();
+      throw e instanceof ConnectionFileError ? e : new ConnectionFileError((e as Error).message);
+    }
     endStartupWatch(); // the control worker watches the parent from here on
     await this.publishStatus("starting", undefined);
     // Build the executor once the requests already queued (kernel_info) have been answered.

@@ -220,7 +220,10 @@ describe("e2e: optlab widgets in Debian chromium against Debian jupyter-server",
     const growing = seen.filter((s) => s.total > 0);
     assert.ok(growing.length >= 3, `only ${growing.length} distinct sizes seen during the run: ${JSON.stringify(seen)}`);
     for (let i = 1; i < growing.length; i++) assert.ok(growing[i].total > growing[i - 1].total);
-    assert.ok(growing[growing.length - 1].total < EPOCHS * (STEPS_PER_EPOCH + 1), "only the final state was seen");
+    // The final state may be sampled before the execute reply lands; what matters is that
+    // intermediate states were drawn while train ran.
+    const partial = growing.filter((s) => s.total < EPOCHS * (STEPS_PER_EPOCH + 1));
+    assert.ok(partial.length >= 2, `only ${partial.length} states short of the final one were seen: ${JSON.stringify(seen)}`);
     // After train: every loss point (one per step) and accuracy point (one per epoch) arrived.
     const expected = EPOCHS * STEPS_PER_EPOCH + EPOCHS;
     assert.equal(await kernelValue<number>(page, "cv.get('total_points')"), expected);

@@ -2,7 +2,8 @@ import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { KERNEL_BIN, tempDir } from "./client";
+import * as net from "net";
+import { KERNEL_BIN, makeConnection, tempDir } from "./client";
 import { PYTHON, requirePythonModules } from "../e2e/python";
 
 /** The kernelspecs and labextension paths Debian's jupyter_client / jupyter_core see from `python`. */
@@ -22,7 +23,8 @@ function cleanEnv(): NodeJS.ProcessEnv {
 }
 
 function optlab(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [KERNEL_BIN, ...args], { encoding: "utf8", env: { ...process.env, ...env } });
+  // The timeout turns a kernel that serves when it should have failed into a failure, not a hang.
+  const r = spawnSync(process.execPath, [KERNEL_BIN, ...args], { encoding: "utf8", env: { ...process.env, ...env }, timeout: 120_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -133,6 +135,24 @@ describe("optlab CLI", () => {
     assert.equal(r.code, 1);
     assert.match(r.err, /expected "shell_port" to be an integer port/);
     assert.equal(optlab(["kernel"]).code, 2);
+  });
+
+  it("kernel whose port is taken exits 1 naming the channel and the endpoint (main thread and control worker)", async () => {
+    const dir = tempDir();
+    for (const channel of ["shell", "hb"] as const) {
+      const conn = await makeConnection();
+      const squatter = net.createServer();
+      await new Promise<void>((r) => squatter.listen(conn[`${channel}_port`], "127.0.0.1", () => r()));
+      try {
+        const file = path.join(dir, `conn-${channel}.json`);
+        fs.writeFileSync(file, JSON.stringify(conn));
+        const r = optlab(["kernel", "-f", file]);
+        assert.equal(r.code, 1, r.err);
+        assert.match(r.err, new RegExp(`cannot bind the ${channel} socket to tcp://127\\.0\\.0\\.1:${conn[`${channel}_port`]} \\(${channel}_port in the connection file\\): Address already in use`));
+      } finally {
+        await new Promise((r) => squatter.close(r));
+      }
+    }
   });
 
   it("unknown commands and options print usage with exit code 2", () => {

@@ -239,8 +239,24 @@ export interface RunningKernel {
   stop(): Promise<void>;
 }
 
-/** Starts the built kernel in a temp dir (history there too) and connects a client. */
+/**
+ * Starts the built kernel in a temp dir (history there too) and connects a client. The ports are
+ * free when chosen but may be taken before the kernel binds them (by a parallel test's client,
+ * say): a kernel that exits saying so is started again on new ports, as jupyter_client does.
+ */
 export async function startKernel(opts: { dir?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunningKernel> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startKernelOnce(opts);
+    } catch (e) {
+      if (!(e instanceof PortTakenError) || attempt === 3) throw e;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function startKernelOnce(opts: { dir?: string; cwd?: string; env?: NodeJS.ProcessEnv }): Promise<RunningKernel> {
   const dir = opts.dir ?? tempDir();
   const conn = await makeConnection();
   const connFile = path.join(dir, `kernel-${randomUUID()}.json`);
@@ -254,9 +270,19 @@ export async function startKernel(opts: { dir?: string; cwd?: string; env?: Node
   proc.stderr!.on("data", (d: Buffer) => (err += d.toString()));
   proc.stdout!.on("data", (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
+  // 'exit' can come before the last of stderr: 'close' waits for the streams too.
+  const closed = new Promise<void>((resolve) => proc.once("close", () => resolve()));
   const client = new KernelClient(conn);
   await client.connect();
-  await Promise.race([client.ready(), exited.then((c) => { throw new Error(`kernel exited with ${c}: ${err}`); })]);
+  try {
+    await Promise.race([client.ready(), exited.then(async (c) => {
+      await closed;
+      throw new (/cannot bind .*Address already in use/.test(err) ? PortTakenError : Error)(`kernel exited with ${c}: ${err}`);
+    })]);
+  } catch (e) {
+    client.close();
+    throw e;
+  }
   return {
     proc, client, dir, conn, exited,
     stderr: () => err,

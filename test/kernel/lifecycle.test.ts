@@ -6,11 +6,13 @@ import { rssBytes, startKernel, tempDir } from "./client";
 /**
  * Stated bounds for 1000 small executes after a 200-execute warm-up. Each execute re-runs
  * tslab's TypeScript program build (a few MB of garbage), so V8 grows its heap reservation and
- * RSS moves by tens of MB either way (measured: +60 to +130 MB) while the live heap stays flat.
- * The RSS bound is therefore loose; the live-heap bound (after a full GC) is what catches a leak:
- * 8 kB kept per execute would already exceed it. Measured live-heap growth: about 2 MB.
+ * RSS moves by tens of MB either way (measured: +60 to +130 MB on a quiet machine, +208 MB on a
+ * loaded one, where background type checks overlap more) while the live heap stays flat. A leak
+ * keeps growing, a reservation levels off: so RSS is bounded over the second 500 executes only, and
+ * the live-heap bound (after a full GC) catches a small leak: 8 kB kept per execute would already
+ * exceed it. Measured live-heap growth: about 2 MB.
  */
-const RSS_GROWTH_BOUND_MB = 200;
+const RSS_GROWTH_BOUND_MB = 100;
 const LIVE_HEAP_GROWTH_BOUND_MB = 8;
 
 describe("kernel lifecycle (ZeroMQ client)", function () {
@@ -83,7 +85,7 @@ describe("kernel lifecycle (ZeroMQ client)", function () {
     }
   });
 
-  it(`1000 consecutive small executes: RSS grows < ${RSS_GROWTH_BOUND_MB} MB, live heap < ${LIVE_HEAP_GROWTH_BOUND_MB} MB`, async () => {
+  it(`1000 consecutive small executes: RSS grows < ${RSS_GROWTH_BOUND_MB} MB over the last 500, live heap < ${LIVE_HEAP_GROWTH_BOUND_MB} MB`, async () => {
     // --expose-gc only makes gc() callable, so the live heap can be measured after a full GC.
     const k = await startKernel({ env: { NODE_OPTIONS: "--expose-gc" } });
     const liveHeap = async () => {
@@ -94,20 +96,25 @@ describe("kernel lifecycle (ZeroMQ client)", function () {
       for (let i = 0; i < 200; i++) await k.client.execute(`${i} + 1`);
       const heap0 = await liveHeap();
       const rss0 = rssBytes(k.proc.pid!);
+      let rssHalf = 0;
       for (let i = 0; i < 1000; i++) {
         const { reply } = await k.client.execute(`${i} + 1`);
         assert.equal(reply.content.status, "ok");
         // The client keeps every message; drop them so only the kernel's memory is in question.
         if (i % 100 === 99) k.client.iopubBox.all.length = k.client.replies.all.length = 0;
+        if (i === 499) {
+          await liveHeap();
+          rssHalf = rssBytes(k.proc.pid!);
+        }
       }
       // After a full GC, as rss0 was: otherwise RSS counts garbage not yet collected (the type
       // checker allocates several MB per cell), not memory the kernel holds.
       const heap1 = await liveHeap();
       const rss1 = rssBytes(k.proc.pid!);
-      const rssMb = (rss1 - rss0) / 2 ** 20;
+      const mb = (b: number) => `${b >= 0 ? "+" : ""}${(b / 2 ** 20).toFixed(1)} MB`;
       const heapMb = (heap1 - heap0) / 2 ** 20;
-      console.log(`      RSS ${(rss0 / 2 ** 20).toFixed(0)} MB, ${rssMb >= 0 ? "+" : ""}${rssMb.toFixed(1)} MB; live heap ${(heap0 / 2 ** 20).toFixed(0)} MB, +${heapMb.toFixed(2)} MB over 1000 executes`);
-      assert.ok(rssMb < RSS_GROWTH_BOUND_MB, `RSS grew ${rssMb.toFixed(1)} MB`);
+      console.log(`      RSS ${(rss0 / 2 ** 20).toFixed(0)} MB, ${mb(rssHalf - rss0)} over the first 500 executes, ${mb(rss1 - rssHalf)} over the last 500; live heap ${(heap0 / 2 ** 20).toFixed(0)} MB, +${heapMb.toFixed(2)} MB over 1000`);
+      assert.ok((rss1 - rssHalf) / 2 ** 20 < RSS_GROWTH_BOUND_MB, `RSS grew ${mb(rss1 - rssHalf)} over the last 500 executes (${mb(rss1 - rss0)} over all 1000)`);
       assert.ok(heapMb < LIVE_HEAP_GROWTH_BOUND_MB, `live heap grew ${heapMb.toFixed(2)} MB`);
     } finally {
       await k.stop();

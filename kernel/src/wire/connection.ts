@@ -83,6 +83,20 @@ export function endpoint(info: ConnectionInfo, port: number): string {
 }
 
 /**
+ * Binds `socket` to the connection file's endpoint for `channel`; a failure (most often a port
+ * another process took between the file being written and the kernel starting) becomes an error
+ * naming the channel and the endpoint, so the frontend's log says which port to free.
+ */
+export async function bindChannel(socket: { bind(address: string): Promise<void> }, info: ConnectionInfo, channel: string, port: number): Promise<void> {
+  const at = endpoint(info, port);
+  try {
+    await socket.bind(at);
+  } catch (e) {
+    throw new ConnectionFileError(`cannot bind the ${channel} socket to ${at} (${channel}_port in the connection file): ${(e as Error).message}`);
+  }
+}
+
+/**
  * Removes a connection file this kernel owns (it holds the signing key) and its private
  * directory when that is left empty. Never throws: it runs on the way out.
  */

@@ -12,7 +12,7 @@ import * as inspector from "inspector";
 import { parentPort, workerData } from "worker_threads";
 import * as zmq from "zeromq";
 import { ProbeVerdict, TERMINATION_PROBE_EXPRESSION } from "../runtime/termination";
-import { ConnectionInfo, endpoint, removeOwnedConnectionFile } from "./connection";
+import { ConnectionInfo, bindChannel, removeOwnedConnectionFile } from "./connection";
 import { decode, encode, makeHeader, WireError } from "./message";
 import { SerialSender } from "./sender";
 import { Signer } from "./signer";
@@ -158,8 +158,8 @@ function watchParent(): NodeJS.Timeout | undefined {
 async function main(): Promise<void> {
   const hb = new zmq.Reply({ linger: 0 });
   const control = new zmq.Router({ linger: 0 });
-  await hb.bind(endpoint(info, info.hb_port));
-  await control.bind(endpoint(info, info.control_port));
+  await bindChannel(hb, info, "hb", info.hb_port);
+  await bindChannel(control, info, "control", info.control_port);
   mainIsolate();
   const parentWatch = watchParent();
   const controlOut = new SerialSender(control, log);

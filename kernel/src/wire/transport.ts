@@ -1,7 +1,7 @@
 import * as path from "path";
 import { Worker } from "worker_threads";
 import * as zmq from "zeromq";
-import { ConnectionInfo, endpoint } from "./connection";
+import { ConnectionInfo, bindChannel } from "./connection";
 import type { ControlWorkerData, FromControlWorker, ToControlWorker } from "./controlWorker";
 import { BufferLike, decode, encode, Header, makeHeader, Message, WireError } from "./message";
 import { SerialSender } from "./sender";
@@ -66,9 +66,9 @@ export class Transport {
 
   /** Binds every socket (only on the connection file's ip) and starts delivering messages. */
   async start(onMessage: MessageHandler, onInterruptRequest: (msg: Message) => void): Promise<void> {
-    await this.shell.bind(endpoint(this.info, this.info.shell_port));
-    await this.iopub.bind(endpoint(this.info, this.info.iopub_port));
-    await this.stdin.bind(endpoint(this.info, this.info.stdin_port));
+    await bindChannel(this.shell, this.info, "shell", this.info.shell_port);
+    await bindChannel(this.iopub, this.info, "iopub", this.info.iopub_port);
+    await bindChannel(this.stdin, this.info, "stdin", this.info.stdin_port);
     await this.startControlWorker(onMessage, onInterruptRequest);
     void this.receive(this.shell, "shell", onMessage);
     void this.receive(this.stdin, "stdin", onMessage);
