@@ -25,10 +25,14 @@ export default async function main(flags = []) {
   const p = sizes.slice(1).reduce((s, h, i) => s + sizes[i] * h + h, 0);
   console.log(`MLP [${sizes}] tanh, p = ${p}, n = ${n}, CE, top-${k}, float64, single thread`);
 
+  // Twice: the first call in a fresh process also pays V8's compilation of the hot loops (a
+  // notebook pays it once per kernel); the second is the steady state. torch is timed the same way.
+  const lzCold = await timed(() => hessian.topEigen(net, ds, { ...opts, method: "lanczos" }));
   const lz = await timed(() => hessian.topEigen(net, ds, { ...opts, method: "lanczos" }));
   const pw = await timed(() => hessian.topEigen(net, ds, { ...opts, method: "power" }));
   const row = (name, r) => console.log(`  ${name.padEnd(30)} ${(r.wallTimeMs / 1000).toFixed(2).padStart(8)} s  ${String(r.hvps).padStart(6)} HVPs  ${(r.wallTimeMs / r.hvps).toFixed(1).padStart(7)} ms/HVP  converged ${r.converged.filter(Boolean).length}/${k}`);
-  row("optlab Lanczos", lz);
+  row("optlab Lanczos, first call", lzCold);
+  row("optlab Lanczos, second call", lz);
   row("optlab power (PyHessian)", pw);
   const relErr = pw.eigenvalues.map((e, i) => Math.abs(e - lz.eigenvalues[i]) / Math.abs(lz.eigenvalues[i]));
   console.log(`  power vs Lanczos eigenvalues: max relative difference ${Math.max(...relErr).toExponential(2)} (PyHessian tol 1e-3; power orders by |λ|)`);
@@ -62,21 +66,23 @@ export default async function main(flags = []) {
   console.log(`  PyTorch ${t.torch} (${t.threads} thread), same weights: loss ${t.loss.toFixed(12)} vs optlab ${lossJs.toFixed(12)}`);
   const trow = (name, x) => console.log(`  ${name.padEnd(30)} ${(x.ms / 1000).toFixed(2).padStart(8)} s  ${String(x.hvps).padStart(6)} HVPs  ${(x.ms / x.hvps).toFixed(1).padStart(7)} ms/HVP`);
   console.log(`  (torch totals include building its double-backward graph once, ${t.buildMs.toFixed(1)} ms, as optlab's include its linearization)`);
-  trow("torch Lanczos (same steps)", t.lanczos);
+  trow("torch Lanczos, first call", t.lanczosCold);
+  trow("torch Lanczos, second call", t.lanczos);
   trow("torch power (PyHessian)", t.power);
   const lzErr = Math.max(...t.lanczos.eigenvalues.map((e, i) => Math.abs(e - lz.eigenvalues[i]) / Math.abs(lz.eigenvalues[i])));
   console.log(`  torch Lanczos vs optlab Lanczos eigenvalues: max relative difference ${lzErr.toExponential(2)}`);
-  console.log(`  ratios optlab/torch: Lanczos time ${(lz.wallTimeMs / t.lanczos.ms).toFixed(2)}×, power time ${(pw.wallTimeMs / t.power.ms).toFixed(2)}×, ms/HVP ${((lz.wallTimeMs / lz.hvps) / (t.lanczos.ms / t.lanczos.hvps)).toFixed(2)}×`);
+  console.log(`  first calls: optlab/torch Lanczos time ${(lzCold.wallTimeMs / t.lanczosCold.ms).toFixed(2)}× (wall), ${(lzCold.cpuMs / t.lanczosCold.cpuMs).toFixed(2)}× (CPU)`);
+  console.log(`  ratios optlab/torch (second calls): Lanczos time ${(lz.wallTimeMs / t.lanczos.ms).toFixed(2)}×, power time ${(pw.wallTimeMs / t.power.ms).toFixed(2)}×, ms/HVP ${((lz.wallTimeMs / lz.hvps) / (t.lanczos.ms / t.lanczos.hvps)).toFixed(2)}×`);
   console.log(`  optlab Lanczos vs torch power (what a PyHessian user runs today): ${(lz.wallTimeMs / t.power.ms).toFixed(2)}× the time, ${(lz.hvps / t.power.hvps).toFixed(2)}× the HVPs`);
   // Both sides run on one thread, so CPU time is the time each would take alone on a quiet core;
   // wall time also counts whatever else the machine was doing during each side's turn.
   const cpuHvp = (lz.cpuMs / lz.hvps) / (t.lanczos.cpuMs / t.lanczos.hvps);
   const cpuLz = lz.cpuMs / t.lanczos.cpuMs;
-  console.log(`  CPU time (process, both single-threaded): optlab Lanczos ${(lz.cpuMs / 1000).toFixed(2)} s, torch ${(t.lanczos.cpuMs / 1000).toFixed(2)} s; ms/HVP ${(lz.cpuMs / lz.hvps).toFixed(1)} vs ${(t.lanczos.cpuMs / t.lanczos.hvps).toFixed(1)}`);
+  console.log(`  process CPU time, second calls (torch on one thread; node's also counts V8's compiler and GC threads): optlab Lanczos ${(lz.cpuMs / 1000).toFixed(2)} s, torch ${(t.lanczos.cpuMs / 1000).toFixed(2)} s; ms/HVP ${(lz.cpuMs / lz.hvps).toFixed(1)} vs ${(t.lanczos.cpuMs / t.lanczos.hvps).toFixed(1)}`);
   console.log(`  HVP alone (fastest of ${HVP_ALONE.blocks} blocks of ${HVP_ALONE.count} products, same linearization reused): optlab ${alone.ms.toFixed(2)} ms wall, ${alone.cpuMs.toFixed(2)} ms CPU; torch ${t.hvp.ms.toFixed(2)} ms wall, ${t.hvp.cpuMs.toFixed(2)} ms CPU`);
   const verdict = (x) => `${x.toFixed(2)} ${x <= 1 ? "met" : "NOT met"}`;
-  console.log(`  targets (issue 15), wall: HVP alone ratio ≤ 1.00 → ${verdict(alone.ms / t.hvp.ms)}; Lanczos ms/HVP ratio → ${hvpRatio.toFixed(2)}; Lanczos time ≤ torch → ${verdict(lz.wallTimeMs / t.lanczos.ms)}`);
-  console.log(`  targets (issue 15), CPU:  HVP alone ratio ≤ 1.00 → ${verdict(alone.cpuMs / t.hvp.cpuMs)}; Lanczos ms/HVP ratio → ${cpuHvp.toFixed(2)}; Lanczos time ≤ torch → ${verdict(cpuLz)}`);
+  console.log(`  targets (issue 15), wall: HVP alone ratio ≤ 1.00 → ${verdict(alone.ms / t.hvp.ms)}; Lanczos ms/HVP ratio → ${hvpRatio.toFixed(2)}; Lanczos time (second calls) ≤ torch → ${verdict(lz.wallTimeMs / t.lanczos.ms)}`);
+  console.log(`  targets (issue 15), CPU:  HVP alone ratio ≤ 1.00 → ${verdict(alone.cpuMs / t.hvp.cpuMs)}; Lanczos ms/HVP ratio → ${cpuHvp.toFixed(2)}; Lanczos time (second calls) ≤ torch → ${verdict(cpuLz)}`);
   await slqMnist(quick, py, dir);
 }
 

@@ -56,6 +56,11 @@ export interface LanczosRun {
   extend(m: number): Promise<void>;
   /** Ritz values, residuals, quadrature weights and optionally Ritz vectors at the current size. */
   result(vectors: boolean): LanczosResult;
+  /**
+   * Hand the basis's memory back for the next run to reuse (fresh multi-MB buffers cost a GC for
+   * external memory and page faults each time). The run cannot be extended or read afterwards.
+   */
+  release(): void;
 }
 
 /** Start a Lanczos run (full reorthogonalization) from `start` or a seeded Gaussian. */
@@ -70,6 +75,9 @@ export function lanczosRun(op: SymmetricOperator, p: number, opts: { start?: Flo
   if (isLinearOperator(op) && op.n !== p) throw new OptlabError(`lanczos: op: operator has dimension ${op.n}, expected p = ${p}`);
   const product = isLinearOperator(op) ? (v: Float64Array) => op.apply(v) : op;
   const basis = new KrylovBasis(p);
+  // Products land here: the residual is divided in place and copied into the basis, so one
+  // buffer serves every step (a fresh length-p array per step costs more than the copy).
+  const work = new Float64Array(p);
   basis.push(q);
   const Q = basis.vectors;
   const alpha: number[] = [];
@@ -90,6 +98,7 @@ export function lanczosRun(op: SymmetricOperator, p: number, opts: { start?: Flo
       return matvecs;
     },
     async extend(m: number) {
+      basis.checkLive();
       if (!Number.isInteger(m) || m < 1 || m > p) throw new OptlabError(`lanczos: steps: expected an integer in [1, ${p}], got ${m}`);
       while (alpha.length < m && !invariant) {
         if (pending) {
@@ -105,9 +114,11 @@ export function lanczosRun(op: SymmetricOperator, p: number, opts: { start?: Flo
           pending = null;
         }
         const j = alpha.length;
-        const w = Float64Array.from(await product(Q[j]));
+        const out = await product(Q[j]);
         matvecs++;
-        if (w.length !== p) throw new OptlabError(`lanczos: the operator returned length ${w.length}, expected ${p}`);
+        if (out.length !== p) throw new OptlabError(`lanczos: the operator returned length ${out.length}, expected ${p}`);
+        const w = work;
+        w.set(out);
         const a = dot(w, Q[j]);
         alpha.push(a);
         maxAbs = Math.max(maxAbs, Math.abs(a));
@@ -127,6 +138,7 @@ export function lanczosRun(op: SymmetricOperator, p: number, opts: { start?: Flo
       }
     },
     result(vectors: boolean) {
+      basis.checkLive();
       const k = alpha.length;
       // T is tridiagonal: implicit QL. Residuals and quadrature weights need only the last and
       // first components of T's eigenvectors (O(k²)); Ritz vectors need all of them (O(k³)).
@@ -154,6 +166,9 @@ export function lanczosRun(op: SymmetricOperator, p: number, opts: { start?: Flo
       }
       return { values, residuals, ritzVectors, weights, alpha: Float64Array.from(alpha), beta: Float64Array.from(beta.slice(0, k - 1)), matvecs, invariant };
     },
+    release() {
+      basis.release();
+    },
   };
   return run;
 }
@@ -170,7 +185,9 @@ export async function lanczos(op: SymmetricOperator, p: number, opts: LanczosOpt
   if (!Number.isInteger(m) || m < 1 || m > p) throw new OptlabError(`lanczos: steps: expected an integer in [1, ${p}], got ${m}`);
   const run = lanczosRun(op, p, { start: opts.start, seed: opts.seed });
   await run.extend(m);
-  return run.result(opts.vectors ?? true);
+  const r = run.result(opts.vectors ?? true);
+  run.release();
+  return r;
 }
 
 /**
@@ -180,7 +197,8 @@ export async function lanczos(op: SymmetricOperator, p: number, opts: LanczosOpt
  */
 class KrylovBasis {
   /** Each block holds `rows` vectors of length p. */
-  private readonly blocks: Float64Array[] = [];
+  private blocks: Float64Array[] = [];
+  private released = false;
   private readonly rows: number;
   readonly vectors: Float64Array[] = [];
 
@@ -193,10 +211,22 @@ class KrylovBasis {
     const p = this.p;
     const m = this.vectors.length;
     const r = m % this.rows;
-    if (r === 0) this.blocks.push(new Float64Array(this.rows * p));
+    if (r === 0) this.blocks.push(takeBlock(this.rows * p));
     const row = this.blocks[this.blocks.length - 1].subarray(r * p, (r + 1) * p);
     row.set(q);
     this.vectors.push(row);
+  }
+
+  checkLive(): void {
+    if (this.released) throw new OptlabError("lanczos: this run was released; start a new one");
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.blocks.forEach(giveBlock);
+    this.blocks = [];
+    this.vectors.length = 0;
   }
 
   /**
@@ -233,6 +263,23 @@ class KrylovBasis {
       if (Math.sqrt(dot(w, w)) >= Math.SQRT1_2 * before) break;
     }
   }
+}
+
+/**
+ * Basis blocks of released runs, for the next run to reuse (its old contents are overwritten row by
+ * row before they are read). At most POOL_BYTES are kept.
+ */
+const blockPool: Float64Array[] = [];
+const POOL_BYTES = 64 << 20;
+
+function takeBlock(length: number): Float64Array {
+  const i = blockPool.findIndex((b) => b.length === length);
+  return i >= 0 ? blockPool.splice(i, 1)[0] : new Float64Array(length);
+}
+
+function giveBlock(b: Float64Array): void {
+  const pooled = blockPool.reduce((s, x) => s + x.byteLength, 0);
+  if (pooled + b.byteLength <= POOL_BYTES) blockPool.push(b);
 }
 
 /**

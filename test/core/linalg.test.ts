@@ -2,6 +2,7 @@
 import { strict as assert } from "node:assert";
 import { linalg, solvers, collapse, tensor, Rng } from "../../src/index";
 import { symTridiagonalEig } from "../../src/linalg/symTridiagonalEig";
+import { lanczosRun } from "../../src/solvers/lanczos";
 
 describe("linalg.symEig", () => {
   it("recovers the spectrum of Q·diag(λ)·Qᵀ and orthonormal eigenvectors", () => {
@@ -88,6 +89,28 @@ describe("solvers.lanczos", () => {
     assert.equal(res.invariant, true);
     assert.equal(res.values.length, 3);
     [0, 1, 2].forEach((l, i) => assert.ok(Math.abs(res.values[i] - l) < 1e-12));
+  });
+
+  it("a run on a released run's recycled basis gives bit-identical results; a released run refuses use", async () => {
+    const p = 3000; // 4 MiB blocks of ~174 rows: 200 steps span two blocks
+    const diag = Float64Array.from({ length: p }, (_, i) => Math.cos(i) * (1 + (i % 7)));
+    const op = (v: Float64Array) => v.map((x, i) => x * diag[i]);
+    const first = lanczosRun(op, p, { seed: 3 });
+    await first.extend(200);
+    const a = first.result(true);
+    first.release();
+    await assert.rejects(first.extend(201), /this run was released/);
+    assert.throws(() => first.result(false), /this run was released/);
+    // Dirty the pool's blocks through another run, release it, then repeat the first run.
+    const other = lanczosRun((v) => v.map((x, i) => x * (i + 1)), p, { seed: 9 });
+    await other.extend(200);
+    other.release();
+    const again = lanczosRun(op, p, { seed: 3 });
+    await again.extend(200);
+    const b = again.result(true);
+    assert.deepEqual(Array.from(b.values), Array.from(a.values));
+    assert.deepEqual(Array.from(b.residuals), Array.from(a.residuals));
+    assert.deepEqual(Array.from(b.ritzVectors![b.values.length - 1]), Array.from(a.ritzVectors![a.values.length - 1]));
   });
 });
 

@@ -142,6 +142,7 @@ export async function topEigenOf(op: CurvatureOperator, opts: TopEigenOptions): 
         const rv = run.result(true);
         vecs = sel.map((j) => Array.from((rv.ritzVectors as Float64Array[])[j]));
       }
+      run.release(); // the Ritz vectors above are copies: the basis can serve the next run
       const values = sel.map((j) => res.values[j]);
       const end = sel.map((_, i) => (which === "smallest" || (which === "both" && i >= k) ? "smallest" : "largest") as "largest" | "smallest");
       const residuals = sel.map((j) => res.residuals[j]);
