@@ -132,6 +132,46 @@ export default async function main(flags = []) {
   }
   for (const { b } of wasms) await b.destroy();
   gpujs?.destroy();
+  hvpShapes(gemm);
+}
+
+/**
+ * The products of one HVP of bench/hessian.mjs's MLP (n = 1000, widths 20-100-80-10) on the native
+ * path: the addon's small-k kernel (what `auto` runs when it fits) against cblas_dgemm on the same
+ * operands, fastest of 5 × 100 calls each (warm caches; in an HVP the operands are colder).
+ */
+function hvpShapes(gemm) {
+  const native = gemm.gemmPaths().find((p) => p.path === "native");
+  if (!native?.ok) return;
+  const shapes = [[1000, 20, 100, false, false], [1000, 100, 80, false, false], [1000, 80, 100, false, true], [1000, 10, 80, false, true],
+    [1000, 80, 10, false, false], [100, 1000, 80, true, false], [20, 1000, 100, true, false]];
+  console.log("\nf64 products of the hessian bench's HVP, native path: small-k kernel vs cblas_dgemm (µs per call, fastest of 5 × 100)");
+  const time = (a, b, s, out) => {
+    let best = Infinity;
+    for (let r = 0; r < 5; r++) {
+      const t0 = performance.now();
+      for (let i = 0; i < 100; i++) gemm.matmulF64(a, b, s, out);
+      best = Math.min(best, ((performance.now() - t0) / 100) * 1000);
+    }
+    return best;
+  };
+  const prev = gemm.configureGemm({ path: "native" });
+  try {
+    for (const [m, k, n, transA, transB] of shapes) {
+      const s = { batch: 1, m, k, n, transA, transB, batchA: false, batchB: false };
+      const a = rand(m * k, Float64Array, 1), b = rand(k * n, Float64Array, 2), out = new Float64Array(m * n);
+      // small_gemm.c's optlab_small_gemm_fits, restated for the label.
+      const routed = !transA && m >= 32 && k <= 128 && n >= 16 && k * Math.ceil(n / 16) * 16 <= 1 << 15;
+      gemm.configureGemm({ smallK: true });
+      const small = time(a, b, s, out);
+      gemm.configureGemm({ smallK: false });
+      const blas = time(a, b, s, out);
+      const label = `${m}×${k}·${k}×${n}${transA ? " Aᵀ" : ""}${transB ? " Bᵀ" : ""}`;
+      console.log(`  ${label.padEnd(22)} as routed ${small.toFixed(1).padStart(8)}  cblas ${blas.toFixed(1).padStart(8)}  ratio ${(small / blas).toFixed(2)}${routed ? "" : "  (cblas either way)"}`);
+    }
+  } finally {
+    gemm.configureGemm({ ...prev, smallK: true });
+  }
 }
 
 function fmt(v, digits = 2) {

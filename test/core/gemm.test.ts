@@ -262,3 +262,63 @@ describe("backendsInfo reports the f64 GEMM paths", () => {
     }
   });
 });
+
+describe("native small-k kernel (small_gemm.c): the HVP's products", () => {
+  // Shapes the addon routes to its own kernel (A not transposed, m ≥ 32, k ≤ 128, n ≥ 16), with
+  // row tails (m mod 4), column tails (n mod 16) and Bᵀ. The kernel sums each entry in p order with
+  // separate multiplies and adds, exactly as the naive loop does: the results are bit-identical to
+  // it, which OpenBLAS's fused multiply-adds are not — so equality also shows the routing happened.
+  const native = loadNativeBlas();
+  const shapes: [number, number, number][] = [[32, 1, 16], [33, 5, 17], [70, 128, 31], [101, 64, 100], [1000, 20, 100]];
+  it("is built with the addon, and can be switched off", () => {
+    if (!native.ok) return assertNoNative();
+    assert.equal(typeof native.setSmallGemm, "function", "addon without setSmallGemm");
+  });
+  for (const [m, k, n] of shapes) {
+    for (const tB of [false, true]) {
+      it(`${m}×${k}·${k}×${n}${tB ? " Bᵀ" : ""}: bit-identical to the naive loop; cblas_dgemm within 1e-12 of it`, () => {
+        if (!native.ok) return assertNoNative();
+        const s = spec(m, k, n, false, tB);
+        const a = fill(m * k, m + k);
+        const b = fill(k * n, n + 1);
+        const { c, scale } = naive(a, b, s);
+        const out = new Float64Array(m * n).fill(NaN);
+        const prev = configureGemm({ path: "native", smallK: true });
+        try {
+          matmulF64(a, b, s, out);
+          assert.deepEqual(Array.from(out), Array.from(c));
+          configureGemm({ smallK: false });
+          out.fill(NaN);
+          matmulF64(a, b, s, out);
+          c.forEach((v, i) => assert.ok(Math.abs(out[i] - v) <= 1e-12 * scale[i] + 1e-300, `cblas [${i}] ${out[i]} vs ${v}`));
+        } finally {
+          configureGemm(prev);
+          configureGemm({ smallK: true });
+        }
+      });
+    }
+  }
+  it("batched with a shared B, and operands that are views (byteOffset ≠ 0)", () => {
+    if (!native.ok) return assertNoNative();
+    const s = spec(40, 9, 18, false, true, 3, true, false);
+    const a = fill(3 * 40 * 9 + 3, 5).subarray(3);
+    const b = fill(9 * 18 + 1, 6).subarray(1);
+    const big = new Float64Array(3 * 40 * 18 + 2).fill(-7);
+    const out = big.subarray(1, 1 + 3 * 40 * 18);
+    const prev = configureGemm({ path: "native" });
+    try {
+      matmulF64(a, b, s, out);
+    } finally {
+      configureGemm(prev);
+    }
+    assert.deepEqual(Array.from(out), Array.from(naive(a, b, s).c));
+    assert.equal(big[0], -7);
+    assert.equal(big[big.length - 1], -7);
+  });
+});
+
+/** Where the addon is absent the kernel cannot run: the routing tests cover that host. */
+function assertNoNative(): void {
+  const n = loadNativeBlas();
+  assert.ok(!n.ok && n.reason.length > 0);
+}

@@ -32,13 +32,20 @@ interface GemmConfig {
   relaxed: boolean;
   /** Force one path for every product (tests, benches); `auto` routes by size. */
   path: GemmPath | "auto";
+  /**
+   * On the native path, products with a small inner dimension (k ≤ 128, n ≥ 16, A not transposed:
+   * an MLP's HVP) run in the addon's own register-blocked kernel, which beat OpenBLAS on those
+   * shapes; false sends every product to cblas_dgemm (benches and tests compare the two).
+   */
+  smallK: boolean;
 }
 
-const config: GemmConfig = { native: true, relaxed: false, path: "auto" };
+const config: GemmConfig = { native: true, relaxed: false, path: "auto", smallK: true };
 
 /**
  * Change how f64 products are routed. `native: false` ignores the BLAS addon (the fallback a host
- * without it gets); `relaxed: true` opts into f64x2.relaxed_madd (fused multiply-add where the
+ * without it gets); `smallK: false` keeps the addon but sends every product to the system BLAS;
+ * `relaxed: true` opts into f64x2.relaxed_madd (fused multiply-add where the
  * engine fuses, so last-bit rounding may then differ by engine); `path` forces one path. Returns
  * the previous settings, so a caller can restore them.
  */
@@ -46,6 +53,11 @@ export function configureGemm(opts: Partial<GemmConfig>): GemmConfig {
   const prev = { ...config };
   if (opts.path !== undefined && !["auto", "js", "wasm", "wasm-relaxed", "native"].includes(opts.path)) {
     throw new Error(`configureGemm: path must be "auto", "js", "wasm", "wasm-relaxed" or "native", got ${String(opts.path)}`);
+  }
+  if (opts.smallK !== undefined) {
+    if (typeof opts.smallK !== "boolean") throw new Error(`configureGemm: smallK must be a boolean, got ${String(opts.smallK)}`);
+    const n = loadNativeBlas();
+    if (n.ok && n.setSmallGemm) n.setSmallGemm(opts.smallK);
   }
   Object.assign(config, opts);
   return prev;

@@ -8,6 +8,7 @@ interface Addon {
     transA: boolean, transB: boolean, batchA: boolean, batchB: boolean): void;
   dgemv(a: Float64Array, x: Float64Array, y: Float64Array, m: number, n: number, trans: boolean, alpha: number, beta: number): void;
   setThreads(n: number): void;
+  setSmallGemm?(on: boolean): boolean;
   getThreads(): number;
   config(): string;
   binary(op: number, a: Float64Array, b: Float64Array, out: Float64Array): void;
@@ -36,6 +37,8 @@ export type NativeBlasLoad =
       threads: number;
       matmul(a: Float64Array, b: Float64Array, spec: MatmulSpec, out: Float64Array): void;
       elementwise: NativeElementwise | null;
+      /** Route small-k products to the addon's own kernel (default) or all to cblas_dgemm; returns the old state. Null on an older build. */
+      setSmallGemm: ((on: boolean) => boolean) | null;
       /** y = alpha·op(A)·x + beta·y, A row-major m×n (op(A) = Aᵀ when trans); null on an older build. */
       gemv: ((a: Float64Array, x: Float64Array, y: Float64Array, m: number, n: number, trans: boolean, alpha: number, beta: number) => void) | null;
     }
@@ -95,6 +98,7 @@ function load(): NativeBlasLoad {
       addon.dgemm(a, b, out, s.batch, s.m, s.k, s.n, s.transA, s.transB, s.batchA, s.batchB);
     },
     gemv: typeof addon.dgemv === "function" ? addon.dgemv.bind(addon) : null,
+    setSmallGemm: typeof addon.setSmallGemm === "function" ? addon.setSmallGemm.bind(addon) : null,
     // An addon built before the elementwise kernels existed has no `binary`.
     elementwise: typeof addon.binary === "function" && typeof addon.reduceSum === "function"
       ? { binary: addon.binary.bind(addon), accumulate: addon.accumulate.bind(addon), reduceSum: addon.reduceSum.bind(addon) }

@@ -5,6 +5,9 @@
  *   a, b, out: Float64Array (read in place, no copy). out[t] (m×n, row-major) = op(A[t])·op(B[t]),
  *   op(A) m×k (A stored k×m when transA), op(B) k×n (B stored n×k when transB); batchA/batchB
  *   false: that operand is one matrix shared by every batch item. The caller checks lengths.
+ *   Products with a small inner dimension and A not transposed (a layer's width: the HVP's
+ *   shapes) go to the small-k kernel (small_gemm.c), the rest to cblas_dgemm.
+ * setSmallGemm(on): route to the small-k kernel or not (benches and tests); returns the old state.
  * dgemv(a, x, y, m, n, trans, alpha, beta): y = alpha·op(A)·x + beta·y (see below).
  * setThreads(n): the BLAS thread count (openblas_set_num_threads). Set to 1 at load so results
  *   compare against one-thread peers; the loader applies OPTLAB_BLAS_THREADS when set.
@@ -16,6 +19,10 @@
 #include <cblas.h>
 #include <stdbool.h>
 #include <stddef.h>
+
+bool optlab_small_gemm_fits(int64_t m, int64_t k, int64_t n, bool ta);
+bool optlab_small_gemm(const double *A, const double *B, double *C, int64_t m, int64_t k, int64_t n, bool tb);
+bool optlab_small_gemm_enable(bool on);
 
 /* OpenBLAS extensions (declared here so any cblas.h works; the addon links -lopenblas). */
 void openblas_set_num_threads(int);
@@ -73,6 +80,7 @@ static napi_value dgemm(napi_env env, napi_callback_info info) {
       for (int64_t i = 0; i < m * n; i++) C[i] = 0;
       continue;
     }
+    if (optlab_small_gemm_fits(m, k, n, ta) && optlab_small_gemm(A, B, C, m, k, n, tb)) continue;
     cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k,
                 1.0, A, ta ? (int)m : (int)k, B, tb ? (int)k : (int)n, 0.0, C, (int)n);
   }
@@ -126,6 +134,19 @@ static napi_value set_threads(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value set_small_gemm(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], r;
+  bool on;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 1 || napi_get_value_bool(env, argv[0], &on) != napi_ok) {
+    napi_throw_type_error(env, NULL, "optlab_blas.setSmallGemm: expected a boolean");
+    return NULL;
+  }
+  CHECK(napi_get_boolean(env, optlab_small_gemm_enable(on), &r));
+  return r;
+}
+
 static napi_value get_threads(napi_env env, napi_callback_info info) {
   napi_value r;
   CHECK(napi_create_int32(env, openblas_get_num_threads(), &r));
@@ -147,6 +168,7 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"dgemm", NULL, dgemm, NULL, NULL, NULL, napi_default, NULL},
       {"dgemv", NULL, dgemv, NULL, NULL, NULL, napi_default, NULL},
+      {"setSmallGemm", NULL, set_small_gemm, NULL, NULL, NULL, napi_default, NULL},
       {"setThreads", NULL, set_threads, NULL, NULL, NULL, napi_default, NULL},
       {"getThreads", NULL, get_threads, NULL, NULL, NULL, napi_default, NULL},
       {"config", NULL, config, NULL, NULL, NULL, napi_default, NULL},

@@ -1,5 +1,5 @@
 // Build step (after tsc in @optlab/core's `build` script): compile the optional BLAS addon
-// (blas_gemm.c + elementwise.c → dist/native/optlab_blas.node) when a C compiler, Node's headers, cblas.h and
+// (blas_gemm.c + elementwise.c + small_gemm.c → dist/native/optlab_blas.node) when a C compiler, Node's headers, cblas.h and
 // libopenblas are all here. It never fails the build: a missing piece or a compile error is
 // written, with the reason, to dist/native/status.json, and the runtime falls back to wasm/JS.
 //
@@ -36,7 +36,7 @@ const r = spawnSync(
   // -O3 vectorizes the elementwise loops; -ffp-contract=off (and no fast-math) keeps every element
   // the same IEEE operations as the JS loops, with no fused multiply-adds.
   ["-O3", "-ffp-contract=off", "-shared", "-fPIC", "-std=c11", "-DNODE_GYP_MODULE_NAME=optlab_blas", "-DNAPI_VERSION=8", `-I${nodeInc}`,
-    join(here, "blas_gemm.c"), join(here, "elementwise.c"), "-o", target, "-lopenblas"],
+    join(here, "blas_gemm.c"), join(here, "elementwise.c"), join(here, "small_gemm.c"), "-o", target, "-lopenblas"],
   { encoding: "utf8" },
 );
 if (r.status !== 0) done(false, `compile failed: ${(r.stderr || r.error?.message || "").trim().split("\n").slice(-3).join(" | ")}`);
