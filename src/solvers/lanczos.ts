@@ -4,6 +4,7 @@ import { OptlabError, checkOptions } from "../util/errors";
 import { isLinearOperator, type LinearOperator } from "../linalg/LinearOperator";
 import { gemmPathFor } from "../backend/gemm/f64Matmul";
 import { loadNativeBlas } from "../backend/gemm/nativeBlas";
+import { dot } from "../linalg/vector";
 
 /**
  * A symmetric operator for Lanczos: a LinearOperator { n, apply } or a product function that may
@@ -291,23 +292,6 @@ function blasGemv(m: number, p: number) {
   if (gemmPathFor(spec) !== "native") return null;
   const blas = loadNativeBlas();
   return blas.ok ? blas.gemv : null;
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  const n = a.length;
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
-    s0 += a[i] * b[i];
-    s1 += a[i + 1] * b[i + 1];
-    s2 += a[i + 2] * b[i + 2];
-    s3 += a[i + 3] * b[i + 3];
-  }
-  for (; i < n; i++) s0 += a[i] * b[i];
-  return s0 + s1 + (s2 + s3);
 }
 
 function normalize(v: Float64Array, what: string): void {
