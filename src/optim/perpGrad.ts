@@ -2,6 +2,7 @@ import { Tensor } from "../tensor/Tensor";
 import { allocate } from "../tensor/dtype";
 import { leaves, withLeaves, type Params } from "../autodiff/params";
 import { OptlabError } from "../util/errors";
+import { dot } from "../linalg/vector";
 import type { GradientTransformation } from "./transformation";
 
 export interface PerpGradOptions {
@@ -35,14 +36,14 @@ export function perpGrad(opts: PerpGradOptions = {}): GradientTransformation<nul
       g.forEach((gi, i) => {
         if (gi.size !== w[i].size) throw new OptlabError(`perpGrad: grads: leaf ${i} has ${gi.size} entries, its parameter ${w[i].size}`);
       });
-      const dot = (i: number) => { let s = 0; for (let k = 0; k < g[i].size; k++) s += g[i].data[k] * w[i].data[k]; return s; };
-      const sq = (i: number) => { let s = 0; for (let k = 0; k < w[i].size; k++) s += w[i].data[k] ** 2; return s; };
+      const gw = (i: number) => dot(g[i].data, w[i].data);
+      const sq = (i: number) => dot(w[i].data, w[i].data);
       let coef: number[];
       if (scope === "leaf") {
-        coef = g.map((_, i) => { const n = sq(i); return n > 0 ? dot(i) / n : 0; });
+        coef = g.map((_, i) => { const n = sq(i); return n > 0 ? gw(i) / n : 0; });
       } else {
         let num = 0, den = 0;
-        g.forEach((_, i) => { num += dot(i); den += sq(i); });
+        g.forEach((_, i) => { num += gw(i); den += sq(i); });
         coef = g.map(() => (den > 0 ? num / den : 0));
       }
       const out = g.map((gi, i) => {
