@@ -65,6 +65,12 @@ function matmulCore(a: Tensor, b: Tensor, transA: boolean, transB: boolean, back
   }
   const batchShape = aBatch.length ? aBatch : bBatch;
   const batch = sizeOf(batchShape);
+  if (aBatch.length && !bBatch.length && !transA && batch > 1) {
+    // A batched [..., m, k] times one shared B: the same product as one [batch·m, k] GEMM. Folding
+    // the batch into the rows makes the forward one GEMM, and its cotangent for B one GEMM over
+    // batch·m rows instead of `batch` tiny products summed afterwards.
+    return reshape(matmulCore(reshape(a, [batch * m, k]), b, false, transB, backend), [...batchShape, m, n]);
+  }
   const dt = promote(a.dtype, b.dtype);
   // Mixed dtypes compute in the wider one, so f32 never silently downgrades an f64 operand.
   const A = a.dtype === dt ? a : astype(a, dt);
