@@ -84,6 +84,14 @@ describe("nn models", function () {
     assert.deepEqual([...nn.predict(m, x).shape], [5, 7]);
     assert.deepEqual([...nn.features(m, x).shape], [5, 8]);
     directional(m, x, ds.labels!.slice(0, 5), false, 4);
+    // Its forward runs the last block's MLP on the "=" token only; the full-sequence body (features
+    // at −1, the input of the unembedding) followed by the unembedding gives the same logits.
+    for (const depth of [1, 2]) {
+      const g = nn.grokkingTransformer({ p: 7, dim: 8, heads: 2, depth, seed: 7 });
+      const full = ops.matmul(nn.features(g, x), (g.params as { unembed: { weight: Tensor } }).unembed.weight, { transB: true });
+      const fast = nn.predict(g, x);
+      for (let i = 0; i < fast.size; i++) assert.ok(Math.abs(fast.data[i] - full.data[i]) <= 1e-12 * (1 + Math.abs(full.data[i])), `depth ${depth}: logit ${i}: ${fast.data[i]} vs ${full.data[i]}`);
+    }
     assert.throws(() => nn.predict(m, new Tensor(Float64Array.from([8, 1]), [1, 2])), /embedding: x: expected integer ids in \[0, 8\)/);
   });
 });

@@ -6,12 +6,12 @@ import type { Params } from "../../autodiff/params";
 import { toRng, type Rng } from "../../random/Rng";
 import { OptlabError } from "../../util/errors";
 import type { Layer } from "../layers/Layer";
-import { linear } from "../layers/linear";
+import { linear, type LinearParams } from "../layers/linear";
 import { layerNorm } from "../layers/layerNorm";
 import { multiHeadAttention } from "../layers/attention";
 import { residual } from "../layers/residual";
 import { act, lambda } from "../layers/elementwise";
-import { sequential } from "../layers/sequential";
+import { sequential, type Sequential } from "../layers/sequential";
 import { embedding, positionalEmbedding } from "../layers/embedding";
 import { conv2d } from "../layers/conv2d";
 import { tokenPool, toTokens } from "../layers/tokens";
@@ -113,13 +113,39 @@ export function grokkingTransformer(opts: GrokkingTransformerOptions = {}): Netw
     const eq = new Tensor(allocate(x.dtype, x.shape[0]).fill(p), [x.shape[0], 1]);
     return concat([x.detach(), eq], 1);
   });
+  const last = tokenPool("last");
+  const unembed = linear(D, p, { bias: false });
   const body = sequential({
     append: appendEq,
     embed: embedding(p + 1, D),
     pos: positionalEmbedding(3, D),
     blocks: sequential(blocks),
-    last: tokenPool("last"),
-    unembed: linear(D, p, { bias: false }),
+    last,
+    unembed,
   });
-  return network(body, { inputShape: [2], seed: toRng(opts.seed, 0), dtype: opts.dtype, name: `grokking transformer p=${p} d${D} depth ${depth}` });
+  // The same function, cheaper: the MLP is per token and only the "=" token is read after the last
+  // block, so the last block's MLP runs on the pooled "=" residual [N, D] instead of all 3 tokens
+  // (its attention still sees every key). Children, parameter paths and `features` are the body's.
+  const fast: Sequential = {
+    ...body,
+    apply(params, x, ctx) {
+      const P = params as { blocks: Record<string, { attn: Params; mlp: Params }>; last: Params; unembed: LinearParams };
+      let h = body.applyPrefix(params, x, ctx, 3); // append, embed, pos
+      const bctx = ctx.child("blocks");
+      for (let i = 0; i < depth; i++) {
+        const name = `block${i}`;
+        const blk = blocks[name] as Sequential;
+        const c = bctx.child(name);
+        if (i < depth - 1) {
+          h = blk.apply(P.blocks[name], h, c);
+        } else {
+          h = blk.children[0].layer.apply(P.blocks[name].attn, h, c.child("attn"));
+          h = last.apply(P.last as Record<string, never>, h, ctx.child("last"));
+          h = blk.children[1].layer.apply(P.blocks[name].mlp, h, c.child("mlp"));
+        }
+      }
+      return unembed.apply(P.unembed, h, ctx.child("unembed"));
+    },
+  };
+  return network(fast, { inputShape: [2], seed: toRng(opts.seed, 0), dtype: opts.dtype, name: `grokking transformer p=${p} d${D} depth ${depth}` });
 }
