@@ -33,6 +33,12 @@ export interface Raveled<P extends Params> {
   readonly dtype: DType;
   /** A new tree shaped like the original from a flat vector of length p (no autodiff graph). */
   unravel(theta: ArrayLike<number>): P;
+  /**
+   * A tree whose float64 leaves are views into `theta` (no copy), for read-only use inside a
+   * computation (an HVP's cotangent seeds): writing to a leaf writes to theta. Leaves of another
+   * dtype are copies, as in `unravel`.
+   */
+  unravelView(theta: Float64Array): P;
   /** The flat values of a tree with this layout, into `out` (float64, length p) when given. */
   ravel(tree: P, out?: Float64Array): Float64Array;
 }
@@ -83,25 +89,28 @@ export function ravel<P extends Params>(tree: P): Raveled<P> {
     xs.forEach((x, i) => o.set(x.data, blocks[i].offset));
     return o;
   };
+  const unravel = (theta: ArrayLike<number>, view: boolean): P => {
+    if (theta === null || typeof theta !== "object" || typeof theta.length !== "number") {
+      throw new OptlabError(`unravel: theta: expected a Float64Array of length ${p}, got ${theta === null ? "null" : typeof theta}`);
+    }
+    if (theta.length !== p) throw new OptlabError(`unravel: theta: expected length ${p}, got ${theta.length}`);
+    return withLeaves(tree, ls.map((t, i) => {
+      const off = blocks[i].offset;
+      if (view && t.dtype === "f64" && theta instanceof Float64Array) return new Tensor(theta.subarray(off, off + t.size), t.shape);
+      const d = allocate(t.dtype, t.size);
+      if (ArrayBuffer.isView(theta)) d.set((theta as Float64Array).subarray(off, off + t.size));
+      else for (let j = 0; j < t.size; j++) d[j] = theta[off + j];
+      return new Tensor(d, t.shape);
+    }));
+  };
   return {
     theta: ravelInto(tree),
     p,
     blocks,
     dtype,
     ravel: ravelInto,
-    unravel: (theta) => {
-      if (theta === null || typeof theta !== "object" || typeof theta.length !== "number") {
-        throw new OptlabError(`unravel: theta: expected a Float64Array of length ${p}, got ${theta === null ? "null" : typeof theta}`);
-      }
-      if (theta.length !== p) throw new OptlabError(`unravel: theta: expected length ${p}, got ${theta.length}`);
-      return withLeaves(tree, ls.map((t, i) => {
-        const d = allocate(t.dtype, t.size);
-        const off = blocks[i].offset;
-        if (ArrayBuffer.isView(theta)) d.set((theta as Float64Array).subarray(off, off + t.size));
-        else for (let j = 0; j < t.size; j++) d[j] = theta[off + j];
-        return new Tensor(d, t.shape);
-      }));
-    },
+    unravelView: (theta) => unravel(theta, true),
+    unravel: (theta) => unravel(theta, false),
   };
 }
 

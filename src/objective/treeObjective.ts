@@ -73,7 +73,8 @@ export function treeObjective<P extends Params>(spec: TreeObjectiveSpec<P>): Obj
         checkFiniteBlocks(v, blocks, `${where}: hvp: v`);
         op.count++;
         hvps++;
-        const hv = r.ravel(lin.hvp(r.unravel(v)));
+        // The seeds only feed the sweep, which never writes to them: views of v, not copies.
+        const hv = r.ravel(lin.hvp(r.unravelView(v)));
         checkFiniteBlocks(hv, blocks, `${where}: Hessian–vector product`);
         return hv;
       },

@@ -38,6 +38,21 @@ describe("ravel: the one flat layout of a parameter tree", () => {
     assert.deepEqual(Array.from(r.ravel(back)), Array.from({ length: 9 }, (_, i) => 10 * i));
   });
 
+  it("unravelView: float64 leaves are views of θ (same values, no copy); unravel's are copies", () => {
+    const r = ravel({ a: tensor([[1, 2], [3, 4]]), b: tensor([5]) });
+    const theta = Float64Array.from([10, 20, 30, 40, 50]);
+    const view = r.unravelView(theta);
+    assert.deepEqual(view.a.shape, [2, 2]);
+    assert.deepEqual(Array.from(view.a.data), [10, 20, 30, 40]);
+    theta[4] = -5;
+    assert.equal(view.b.data[0], -5);
+    const copy = r.unravel(theta);
+    theta[0] = 99;
+    assert.equal(copy.a.data[0], 10);
+    assert.equal(view.a.data[0], 99);
+    assert.throws(() => r.unravelView(new Float64Array(4)), /unravel: theta: expected length 5, got 4/);
+  });
+
   it("refuses a θ of the wrong length and a tree of another layout, naming them", () => {
     const r = ravel({ w: tensor([1, 2, 3]) });
     assert.throws(() => r.unravel(new Float64Array(2)), /unravel: theta: expected length 3, got 2/);
