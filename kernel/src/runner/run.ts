@@ -160,6 +160,9 @@ export async function runNotebook(file: string, opts: RunOptions): Promise<Noteb
     });
     const displays: DisplayIndex = new Map();
     try {
+      // The kernel builds its TypeScript executor just after start-up; a silent no-op waits for
+      // it here, so `--timeout` times each cell's own work, not the compiler loading.
+      await warmUp(k);
       for (let j = 0; j < toRun.length; j++) {
         const [cell, index] = toRun[j];
         const ref: CellRef = { position: j + 1, total: toRun.length, index, id: cell.id, source: firstLine(cell) };
@@ -207,6 +210,26 @@ export async function runNotebook(file: string, opts: RunOptions): Promise<Noteb
     : `failed${failure?.cell ? ` at cell ${failure.cell.position}/${failure.cell.total}` : ""}`;
   progress.notebookEnd(name, result.ok, result.seconds, summary);
   return result;
+}
+
+/** Start-up may take this long (a cold, loaded machine) before the first cell's clock starts. */
+const WARM_UP_TIMEOUT_MS = 120_000;
+
+/**
+ * A silent `void 0` (no outputs, no execution count, not in the history), answered once the
+ * kernel's executor is built. A kernel that does not answer in time is left to the first cell's
+ * own timeout, which then names that cell as before.
+ */
+async function warmUp(k: RunningKernel): Promise<void> {
+  const header = k.client.header("execute_request");
+  const reply = k.client.waitFor((ch, m) => ch === "shell" && m.parent_header.msg_id === header.msg_id, WARM_UP_TIMEOUT_MS, "warm-up execute_reply");
+  reply.catch(() => {}); // observed below; a send that fails must not leave it unobserved
+  try {
+    await k.client.send("shell", header, { code: "void 0", silent: true, store_history: false, user_expressions: {}, allow_stdin: false, stop_on_error: false });
+    await Promise.race([reply, k.exited]);
+  } catch {
+    // A dead kernel or a slow one: the first cell reports it.
+  }
 }
 
 /** Executes one cell; returns a failure naming it, or undefined when it ran cleanly. */
