@@ -44,7 +44,8 @@ describe("optlab CLI", () => {
     const spec = JSON.parse(fs.readFileSync(path.join(dir, "kernel.json"), "utf8"));
     assert.equal(spec.display_name, "TypeScript (optlab)");
     assert.equal(spec.language, "typescript");
-    assert.equal(spec.interrupt_mode, "signal");
+    // "message": clients send interrupt_request, which stops loops after an await too (a signal cannot).
+    assert.equal(spec.interrupt_mode, "message");
     assert.deepEqual(spec.argv.slice(1), [KERNEL_BIN, "kernel", "-f", "{connection_file}"]);
     assert.ok(fs.existsSync(spec.argv[0]), "argv[0] is an existing node binary");
     for (const logo of ["logo-32x32.png", "logo-64x64.png"]) {

@@ -74,6 +74,17 @@ describe("kernel robustness (ZeroMQ client)", function () {
     assert.equal(after.iopub.find((m) => m.header.msg_type === "execute_result")!.content.data["text/plain"], "2", "cell 4 never ran");
   });
 
+  it("stop_on_error aborts only what arrived before the error reply: a cell sent on seeing the reply runs", async () => {
+    const c = (code: string) => ({ code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true });
+    for (let i = 0; i < 5; i++) {
+      const failing = await k.client.send("shell", "execute_request", c(`throw new Error('fails ${i}')`));
+      assert.equal((await k.client.reply(failing)).content.status, "error");
+      const next = await k.client.send("shell", "execute_request", c(`${i} * 2`));
+      assert.equal((await k.client.reply(next)).content.status, "ok", `try ${i}`);
+      await k.client.idle(next);
+    }
+  });
+
   it("with stop_on_error false, later queued cells still run", async () => {
     const c = (code: string) => ({ code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: false });
     const a = await k.client.send("shell", "execute_request", c("throw new Error('tolerated')"));

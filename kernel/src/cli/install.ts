@@ -29,7 +29,7 @@ export function kernelSpec(displayName: string): Record<string, unknown> {
     argv: [process.execPath, entryPoint(), "kernel", "-f", "{connection_file}"],
     display_name: displayName,
     language: "typescript",
-    interrupt_mode: "signal",
+    interrupt_mode: "message",
     env: {},
     metadata: { optlab: { version: VERSION } },
   };

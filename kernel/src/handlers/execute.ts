@@ -66,10 +66,11 @@ export const execute: Handler = async (kernel, channel, msg, ctx) => {
   kernel.flushStreams(); // the cell's output leaves before its reply
   if (outcome.status === "error") {
     kernel.publishError(outcome.error);
+    // Abort what arrived before the error reply, never what a client sends once it has seen it.
+    if (req.stop_on_error) await kernel.abortQueuedExecutes();
     await kernel.transport.reply(channel, msg, "execute_reply", { status: "error", execution_count: count, ...outcome.error });
     record();
     reportDeferredTypeCheck(kernel);
-    if (req.stop_on_error) await kernel.abortQueuedExecutes();
     return;
   }
   await kernel.transport.reply(channel, msg, "execute_reply", {

@@ -4,6 +4,7 @@ import { createConverter, Converter, Diagnostic, isCompleteCode } from "tslab/di
 import { printQuickInfo } from "tslab/dist/inspect";
 import { getCodeMetadata } from "tslab/dist/metadata";
 import { describeError, ErrorInfo, interruptError } from "./errors";
+import { publishSignalPhase } from "./signalPhase";
 import { CELL_GLOBALS_DTS, cellGlobals } from "./globals";
 import { createNotebookRequire, installTypeResolutionFallback, TsSys } from "./resolve";
 import { expandShorthandProperties } from "./shorthand";
@@ -42,6 +43,9 @@ const TS_MODULE = "@tslab/typescript-for-tslab";
 interface CellBridge {
   exports: Record<string, unknown>;
   require: (id: string) => unknown;
+  /** Called by the cell's first and last synchronous statements: breakOnSigint's handler is in place. */
+  enter: () => void;
+  leave: () => void;
 }
 declare global {
   // eslint-disable-next-line no-var
@@ -68,7 +72,10 @@ export class Executor {
   private readonly sideOutputs = new Map<string, string>();
   private readonly sideModules = new Map<string, NodeModule>();
   private running = false;
-  private signalWindow = false;
+  /** Inside `vm`'s run of a cell: a termination would unwind the executor's frames too. */
+  private inRun = false;
+  /** Inside the cell's synchronous part, where breakOnSigint's SIGINT handler is in place. */
+  private inBreakOnSigint = false;
   /** Depth of kernel-internal synchronous work (type checking) that must never be terminated. */
   private internal = 0;
   private interruptRequested = false;
@@ -77,8 +84,8 @@ export class Executor {
   private unchecked: { src: string; ran: boolean } | undefined;
 
   /**
-   * @param signalPhase where to publish (as 1) that the executor runs code only SIGINT may
-   *   stop: breakOnSigint or type checking (read by the control worker thread).
+   * @param signalPhase where to publish whether a SIGINT is safe now (see runtime/signalPhase;
+   *   read by the control worker thread).
    * @param typeCheck when cells are type checked (see TypeCheckMode).
    */
   constructor(
@@ -106,7 +113,12 @@ export class Executor {
     // types): take it now, while the kernel is idle after start-up, rather than after a cell.
     this.conv.convert(CELL_GLOBALS_DTS, WARM_UP_CELL);
     const notebookRequire = createNotebookRequire(rootDir);
-    globalThis.__optlab__ = { exports: exportsProxy, require: (id: string) => this.requireFromCell(id, notebookRequire) };
+    globalThis.__optlab__ = {
+      exports: exportsProxy,
+      require: (id: string) => this.requireFromCell(id, notebookRequire),
+      enter: () => this.setBreakOnSigint(true),
+      leave: () => this.setBreakOnSigint(false),
+    };
   }
 
   /** The cell's locals, by name (tests and user_expressions read them). */
@@ -166,8 +178,14 @@ export class Executor {
     }
   }
 
+  private setBreakOnSigint(inside: boolean): void {
+    this.inBreakOnSigint = inside;
+    this.publishPhase();
+  }
+
+  /** SIGINT is safe inside breakOnSigint proper and in the executor's own work (our listener is attached). */
   private publishPhase(): void {
-    if (this.signalPhase) Atomics.store(this.signalPhase, 0, this.terminable ? 0 : 1);
+    if (this.signalPhase) publishSignalPhase(this.signalPhase, this.inBreakOnSigint || (this.internal > 0 && !this.inRun));
   }
 
   private async run(src: string): Promise<ExecOutcome> {
@@ -223,26 +241,36 @@ export class Executor {
   }
 
   private async runCompiled(converted: { output: string; hasToplevelAwait: boolean; lastExpressionVar?: string }): Promise<ExecOutcome> {
-    // One event-loop turn lets a SIGINT that arrived during type checking reach its listener:
-    // once the cell runs a synchronous loop, a signal outside breakOnSigint would be lost.
-    // Two immediates: if the type check ran inside a poll-phase callback, the first immediate
+    const prefix = converted.hasToplevelAwait ? "(async function(exports, require) { " : "(function(exports, require) { ";
+    // enter/leave bracket the cell's synchronous part, which runs under breakOnSigint's own
+    // handler; a try statement's completion value is its block's, so the last value survives.
+    const call = `${prefix}${converted.output}\n})(__optlab__.exports, __optlab__.require)`;
+    const wrapped = `__optlab__.enter(); try { ${call} } finally { __optlab__.leave(); }`;
+    // Compiled before the last poll below, so that the gap between that poll and breakOnSigint
+    // (where a raw SIGINT is lost: libuv hands it to a listener vm has just detached) is only
+    // a few statements long. interrupt_request has no such gap: the control worker resends.
+    let script: vm.Script;
+    try {
+      script = new vm.Script(wrapped, { filename: "cell.ts" });
+    } catch (e) {
+      return { status: "error", error: describeError(e) };
+    }
+    // One event-loop turn lets a SIGINT that arrived during transpiling reach its listener.
+    // Two immediates: if the transpile ran inside a poll-phase callback, the first immediate
     // runs in the same loop iteration, before libuv polls the signal pipe again.
     await new Promise((r) => setImmediate(r));
     await new Promise((r) => setImmediate(r));
     if (this.interruptRequested) return { status: "error", error: interruptError("interrupted before the cell ran") };
-    const prefix = converted.hasToplevelAwait ? "(async function(exports, require) { " : "(function(exports, require) { ";
-    const wrapped = `${prefix}${converted.output}\n})(__optlab__.exports, __optlab__.require)`;
     const interrupted = new Promise<never>((_, reject) => (this.rejectInterrupt = reject));
     interrupted.catch(() => {}); // only observed through the race below
     let ret: unknown;
     try {
-      this.signalWindow = true;
-      this.publishPhase();
+      this.inRun = true;
       try {
-        ret = vm.runInThisContext(wrapped, { breakOnSigint: true, filename: "cell.ts" });
+        ret = script.runInThisContext({ breakOnSigint: true });
       } finally {
-        this.signalWindow = false;
-        this.publishPhase();
+        this.inRun = false;
+        this.setBreakOnSigint(false); // a SIGINT-terminated cell never ran its own leave()
       }
       if (converted.hasToplevelAwait) await Promise.race([ret, interrupted]);
     } catch (e) {
@@ -282,14 +310,9 @@ export class Executor {
     this.rejectInterrupt(new InterruptedError("pending asynchronous work abandoned"));
   }
 
-  /** Whether the cell is running inside vm's breakOnSigint, where SIGINT (not termination) stops it. */
-  get inSignalWindow(): boolean {
-    return this.signalWindow;
-  }
-
   /** Whether the main thread may be blocked in user code that only termination can stop. */
   get terminable(): boolean {
-    return !this.signalWindow && this.internal === 0;
+    return !this.inRun && this.internal === 0;
   }
 
   /** Evaluates a JavaScript expression with the cell locals in scope (for user_expressions). */

@@ -11,6 +11,7 @@
 import * as inspector from "inspector";
 import { parentPort, workerData } from "worker_threads";
 import * as zmq from "zeromq";
+import { signalIfSafe } from "../runtime/signalPhase";
 import { ProbeVerdict, TERMINATION_PROBE_EXPRESSION } from "../runtime/termination";
 import { ConnectionInfo, bindChannel, removeOwnedConnectionFile } from "./connection";
 import { decode, encode, makeHeader, WireError } from "./message";
@@ -36,7 +37,7 @@ export interface ControlWorkerData {
   parentPid?: number;
   /** A connection file this kernel owns and removes when its parent dies. */
   ownedConnectionFile?: string;
-  /** Shared with the main thread (Int32 [0]): 1 while it runs code only SIGINT may stop (breakOnSigint, type checking). */
+  /** Shared with the main thread (Int32 [0]): whether a SIGINT is safe now (runtime/signalPhase). */
   signalPhase: SharedArrayBuffer;
 }
 
@@ -45,12 +46,13 @@ const { info, session, parentPid, ownedConnectionFile, signalPhase } = workerDat
 const phase = new Int32Array(signalPhase);
 
 /**
- * SIGINTs this process, but only while the main thread is where a signal is the way to stop
- * it: anywhere else the interrupt message (or a termination) does it, and a stray signal would
- * interrupt whatever cell runs next.
+ * SIGINTs this process, but only while the main thread says a signal is safe and the way to
+ * stop it (runtime/signalPhase): anywhere else the interrupt message (or a termination) does
+ * it, a stray signal would interrupt whatever cell runs next, and one landing while breakOnSigint
+ * swaps handlers would end the process.
  */
 function sigint(): void {
-  if (Atomics.load(phase, 0) === 1) process.kill(process.pid, "SIGINT");
+  signalIfSafe(phase, () => process.kill(process.pid, "SIGINT"));
 }
 const signer = new Signer(info.key, info.signature_scheme);
 const log = (line: string) => process.stderr.write(`[optlab kernel control] ${line}\n`);

@@ -45,7 +45,7 @@ export class Transport {
   private readonly out: Record<"shell" | "iopub" | "stdin", SerialSender>;
   private worker?: Worker;
   private readonly signalPhase = new SharedArrayBuffer(4);
-  /** Set to 1 while the main thread runs code only SIGINT may stop; the control worker reads it. */
+  /** Whether a SIGINT is safe now (runtime/signalPhase): the executor writes it, the control worker reads it. */
   readonly signalPhaseFlag = new Int32Array(this.signalPhase);
   private closed = false;
 
