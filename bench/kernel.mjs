@@ -19,8 +19,10 @@ import { fileURLToPath } from "node:url";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(join(root, "kernel", "package.json"));
 const zmq = require("zeromq");
-const RUNS = Number(process.argv[2] ?? 200);
-const STARTS = Number(process.argv[3] ?? 5);
+// Only numeric arguments count: through `npm run bench -- kernel`, argv[2] is the bench's name.
+const counts = process.argv.slice(2).filter((a) => /^\d+$/.test(a)).map(Number);
+const RUNS = counts[0] ?? 200;
+const STARTS = counts[1] ?? 5;
 const DELIM = Buffer.from("<IDS|MSG>");
 
 const rootRequire = createRequire(join(root, "package.json"));
